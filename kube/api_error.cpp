@@ -1,0 +1,83 @@
+#include "kube/api_error.h"
+
+#include <boost/json.hpp>
+
+namespace kube {
+namespace {
+
+Kind KindFor(int code, const std::string& reason) {
+  if (reason == "AlreadyExists") return Kind::kAlreadyExists;
+  switch (code) {
+    case 401: return Kind::kUnauthorized;
+    case 403: return Kind::kForbidden;
+    case 404: return Kind::kNotFound;
+    case 409: return Kind::kConflict;
+    case 410: return Kind::kGone;
+    case 422: return Kind::kInvalid;
+    case 429: return Kind::kTooManyRequests;
+    default: return Kind::kServer;
+  }
+}
+
+// The reason kubectl shows when the Status has none (apimachinery's
+// NewGenericServerResponse).
+std::string DefaultReason(int code) {
+  switch (code) {
+    case 400: return "BadRequest";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "NotFound";
+    case 405: return "MethodNotAllowed";
+    case 409: return "Conflict";
+    case 410: return "Expired";
+    case 415: return "UnsupportedMediaType";
+    case 422: return "Invalid";
+    case 429: return "TooManyRequests";
+    case 500: return "InternalError";
+    case 503: return "ServiceUnavailable";
+    case 504: return "Timeout";
+    default: return code >= 500 ? "InternalError" : "Unknown";
+  }
+}
+
+std::string Hint(int code, const std::string& reason, const std::string& message) {
+  if (code == 403) return " (ask a cluster admin for that RBAC permission, or use another --context)";
+  if (reason == "Conflict" && message.find("conflict") != std::string::npos &&
+      message.find("field") != std::string::npos) {
+    return " (another field manager owns these fields; re-run with --force-conflicts to take them)";
+  }
+  return "";
+}
+
+}  // namespace
+
+Status DecodeApiError(int http_status, std::string_view body, const std::string& action) {
+  std::string reason, message;
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(body, ec);
+  if (!ec && v.is_object()) {
+    const auto& o = v.as_object();
+    if (auto* k = o.if_contains("kind"); k && k->is_string() && k->as_string() == "Status") {
+      if (auto* r = o.if_contains("reason"); r && r->is_string()) reason = std::string(r->as_string());
+      if (auto* m = o.if_contains("message"); m && m->is_string()) message = std::string(m->as_string());
+    }
+  }
+  if (reason.empty()) reason = DefaultReason(http_status);
+  if (message.empty()) {
+    // Not a Status (an HTML error page from a proxy, or an empty body): say
+    // what we did and what came back, without dumping the page.
+    message = "the server responded with status " + std::to_string(http_status) + " to " + action;
+  }
+  Status s;
+  if (http_status == 401) {
+    s = Status(Kind::kUnauthorized, "You must be logged in to the server (" + reason +
+                                        "): check the credentials of the current user in your kubeconfig");
+  } else {
+    s = Status(KindFor(http_status, reason),
+               "Error from server (" + reason + "): " + message + Hint(http_status, reason, message));
+  }
+  s.set_http(http_status, reason);
+  return s;
+}
+
+}  // namespace kube

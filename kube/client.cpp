@@ -1,0 +1,344 @@
+#include "kube/client.h"
+
+#include <thread>
+
+#include <boost/json.hpp>
+
+#include "kube/api_error.h"
+#include "kube/base64.h"
+
+namespace kube {
+namespace json = boost::json;
+namespace {
+
+constexpr auto kTokenFileRereadPeriod = std::chrono::minutes(1);  // client-go's cachingTokenSource
+
+std::string Trim(std::string s) {
+  while (!s.empty() && isspace((unsigned char)s.back())) s.pop_back();
+  size_t i = 0;
+  while (i < s.size() && isspace((unsigned char)s[i])) ++i;
+  return s.substr(i);
+}
+
+std::string DryRunParam(DryRun d) { return d == DryRun::kServer ? "All" : ""; }
+
+std::string Join(const std::string& path, const std::string& query) {
+  if (query.empty()) return path;
+  return path + (path.find('?') == std::string::npos ? "?" : "&") + query;
+}
+
+// Retry-After in whole seconds, as client-go's checkWait reads it; -1 when absent.
+int RetryAfterSeconds(const HttpResponse& r) {
+  std::string v = r.Header("Retry-After");
+  if (v.empty()) return -1;
+  for (char c : v) if (!isdigit((unsigned char)c)) return -1;
+  return std::stoi(v);
+}
+
+}  // namespace
+
+std::string UrlEscape(const std::string& s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::string Query(std::initializer_list<std::pair<std::string, std::string>> params) {
+  std::string q;
+  for (const auto& [k, v] : params) {
+    if (v.empty()) continue;
+    q += (q.empty() ? "" : "&") + k + "=" + UrlEscape(v);
+  }
+  return q;
+}
+
+Client::Client(ClientConfig config, ClientOptions options, ClientDeps deps)
+    : config_(std::move(config)), options_(std::move(options)), deps_(std::move(deps)) {
+  if (!deps_.log) deps_.log = &quiet_;
+  if (!deps_.sleep) deps_.sleep = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
+  if (!deps_.env) deps_.env = ProcessEnv();
+  if (config_.exec) {
+    exec_ = std::make_unique<ExecProvider>(*config_.exec, config_.exec_cluster_json, deps_.runner, deps_.env,
+                                           deps_.clock, deps_.stdin_is_terminal);
+  }
+  if (config_.insecure_skip_tls_verify) {
+    deps_.log->Warning("insecure-skip-tls-verify is set: the server's certificate is not checked, "
+                       "so anyone on the network path can read or change this conversation");
+  }
+}
+
+Transport& Client::Conn() {
+  // Built lazily and again when an exec plugin hands out a new client
+  // certificate: a pooled connection must not outlive its certificate.
+  std::string cert = config_.client_cert_pem;
+  if (!transport_ || cert != transport_cert_) {
+    TransportOptions t;
+    t.server = config_.server;
+    t.tls_server_name = config_.tls_server_name;
+    t.insecure_skip_tls_verify = config_.insecure_skip_tls_verify;
+    t.ca_pem = config_.ca_pem;
+    t.client_cert_pem = config_.client_cert_pem;
+    t.client_key_pem = config_.client_key_pem;
+    t.proxy_url = config_.proxy_url;
+    auto env = [&](const char* a, const char* b) {
+      auto v = deps_.env(a);
+      if (!v || v->empty()) v = deps_.env(b);
+      return v.value_or("");
+    };
+    t.https_proxy_env = env("HTTPS_PROXY", "https_proxy");
+    t.no_proxy_env = env("NO_PROXY", "no_proxy");
+    t.timeout = options_.timeout;
+    t.user_agent = options_.user_agent;
+    transport_ = deps_.transport(t);
+    transport_cert_ = cert;
+  }
+  return *transport_;
+}
+
+Status Client::AddAuth(Headers& headers, bool* used_exec) {
+  *used_exec = false;
+  std::string token = config_.token;
+  if (!config_.token_file.empty()) {
+    auto now = deps_.clock();
+    if (file_token_.empty() || now - file_token_read_ >= kTokenFileRereadPeriod) {
+      auto t = deps_.fs->Read(config_.token_file);
+      if (t.ok()) {
+        file_token_ = Trim(*t);
+        file_token_read_ = now;
+      } else if (file_token_.empty() && token.empty()) {
+        return Status(Kind::kCredential, "reading tokenFile " + config_.token_file + ": " + t.status().message());
+      }
+    }
+    // The last value read from the file wins over a static token (client-go).
+    if (!file_token_.empty()) token = file_token_;
+  }
+  if (exec_ && token.empty() && config_.username.empty()) {
+    auto c = exec_->Get();
+    if (!c.ok()) return c.status().WithContext("getting credentials");
+    *used_exec = true;
+    token = c->token;
+    if (!c->client_cert_pem.empty()) {
+      config_.client_cert_pem = c->client_cert_pem;
+      config_.client_key_pem = c->client_key_pem;
+    }
+  }
+  if (!token.empty()) {
+    headers.emplace_back("Authorization", "Bearer " + token);
+  } else if (!config_.username.empty() || !config_.password.empty()) {
+    headers.emplace_back("Authorization", "Basic " + Base64Encode(config_.username + ":" + config_.password));
+  }
+  if (!config_.as.empty()) headers.emplace_back("Impersonate-User", config_.as);
+  if (!config_.as_uid.empty()) headers.emplace_back("Impersonate-Uid", config_.as_uid);
+  for (const auto& g : config_.as_groups) headers.emplace_back("Impersonate-Group", g);
+  return Status::Ok();
+}
+
+void Client::LogRequest(const HttpRequest& req) const {
+  const Logger& log = *deps_.log;
+  if (!log.V(7)) return;
+  log.Info(7, "Request " + req.method + " " + config_.server + req.target);
+  for (const auto& [k, v] : req.headers) log.Info(7, "    " + k + ": " + RedactHeader(k, v));
+  if (log.V(8) && !req.body.empty()) log.Info(8, "Request Body: " + log.BodyForLog(req.body));
+}
+
+void Client::LogResponse(const HttpRequest& req, const HttpResponse& resp, std::chrono::milliseconds took,
+                         bool streamed) const {
+  const Logger& log = *deps_.log;
+  log.Info(6, req.method + " " + config_.server + req.target + " " + std::to_string(resp.status) + " " +
+                  resp.reason + " in " + std::to_string(took.count()) + " milliseconds");
+  if (!log.V(8)) return;
+  log.Info(8, "Response Headers:");
+  for (const auto& [k, v] : resp.headers) log.Info(8, "    " + k + ": " + RedactHeader(k, v));
+  if (!streamed) log.Info(8, "Response Body: " + log.BodyForLog(resp.body));
+}
+
+void Client::NoteWarnings(const HttpResponse& resp) {
+  for (const auto& [k, v] : resp.headers) {
+    if (k.size() != 7 || strncasecmp(k.c_str(), "warning", 7) != 0) continue;
+    // RFC 7234 warning: 299 - "text"
+    auto q1 = v.find('"'), q2 = v.rfind('"');
+    std::string text = q1 != std::string::npos && q2 > q1 ? v.substr(q1 + 1, q2 - q1 - 1) : v;
+    if (warned_.insert(text).second) deps_.log->Warning(text);
+  }
+}
+
+Result<HttpResponse> Client::Do(const std::string& method, const std::string& path, const std::string& body,
+                                const std::string& content_type, const ChunkSink* sink) {
+  bool reauthenticated = false;
+  int retries = 0;
+  for (;;) {
+    HttpRequest req{method, path, {}, body};
+    req.headers.emplace_back("Accept", "application/json");
+    if (!content_type.empty()) req.headers.emplace_back("Content-Type", content_type);
+    bool used_exec = false;
+    Status auth = AddAuth(req.headers, &used_exec);
+    if (!auth.ok()) return auth;
+    LogRequest(req);
+
+    auto start = std::chrono::steady_clock::now();
+    Result<HttpResponse> r = Conn().RoundTrip(req, sink);
+    auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+    if (!r.ok()) {
+      deps_.log->Info(6, req.method + " " + config_.server + req.target + "  in " + std::to_string(took.count()) +
+                             " milliseconds: " + r.status().message());
+      return r.status();
+    }
+    HttpResponse& resp = *r;
+    LogResponse(req, resp, took, sink != nullptr);
+    NoteWarnings(resp);
+    if (resp.status >= 200 && resp.status < 300) return r;
+
+    if (resp.status == 401 && !reauthenticated) {
+      reauthenticated = true;
+      if (used_exec) {
+        exec_->Invalidate();  // the plugin's credential was refused: ask it again, once
+        continue;
+      }
+      if (!config_.token_file.empty()) {
+        file_token_.clear();  // the file may have been rotated under us
+        continue;
+      }
+    }
+    int wait = RetryAfterSeconds(resp);
+    if ((resp.status == 429 || resp.status >= 500) && wait >= 0 && retries < options_.max_retries) {
+      ++retries;
+      deps_.log->Info(4, "Got a Retry-After " + std::to_string(wait) + "s response for attempt " +
+                             std::to_string(retries) + " to " + config_.server + path);
+      deps_.sleep(std::chrono::seconds(wait));
+      continue;
+    }
+    return DecodeApiError(resp.status, resp.body, method + " " + path);
+  }
+}
+
+Result<json::value> Client::Get(const std::string& path) {
+  auto r = Do("GET", path, "", "");
+  if (!r.ok()) return r.status();
+  boost::system::error_code ec;
+  json::value v = json::parse(r->body, ec);
+  if (ec) return Status(Kind::kServer, "GET " + path + ": the server sent a body that is not JSON");
+  return v;
+}
+
+Result<std::string> Client::List(const std::string& path, const ListOptions& options,
+                                 const std::function<Status(json::object& item)>& each) {
+  std::string cont;
+  bool restarted = false;
+  for (;;) {
+    std::string q = Query({{"labelSelector", options.label_selector},
+                           {"fieldSelector", options.field_selector},
+                           {"limit", options.limit > 0 ? std::to_string(options.limit) : ""},
+                           {"continue", cont}});
+    auto page = Get(Join(path, q));
+    if (!page.ok()) {
+      // An expired continue token: start the list over, once.
+      if (page.status().kind() == Kind::kGone && !cont.empty() && !restarted) {
+        restarted = true;
+        cont.clear();
+        continue;
+      }
+      return page.status();
+    }
+    json::object* o = page->if_object();
+    if (!o) return Status(Kind::kServer, "GET " + path + ": not a list");
+    if (auto* items = o->if_contains("items"); items && items->is_array()) {
+      for (auto& item : items->as_array()) {
+        if (!item.is_object()) continue;
+        Status s = each(item.as_object());
+        if (!s.ok()) return s;
+      }
+    }
+    std::string rv;
+    cont.clear();
+    if (auto* md = o->if_contains("metadata"); md && md->is_object()) {
+      if (auto* c = md->as_object().if_contains("continue"); c && c->is_string()) cont = std::string(c->as_string());
+      if (auto* v = md->as_object().if_contains("resourceVersion"); v && v->is_string()) rv = std::string(v->as_string());
+    }
+    if (cont.empty()) return rv;
+  }
+}
+
+Result<json::value> Client::Apply(const std::string& path, const json::value& object, const std::string& field_manager,
+                                  bool force, DryRun dry_run) {
+  std::string q = Query({{"fieldManager", field_manager}, {"force", force ? "true" : ""},
+                         {"dryRun", DryRunParam(dry_run)}, {"fieldValidation", "Strict"}});
+  auto r = Do("PATCH", Join(path, q), json::serialize(object), "application/apply-patch+yaml");
+  if (!r.ok()) return r.status();
+  return json::parse(r->body);
+}
+
+Result<json::value> Client::MergePatch(const std::string& path, const json::value& patch,
+                                       const std::string& field_manager, DryRun dry_run) {
+  std::string q = Query({{"fieldManager", field_manager}, {"dryRun", DryRunParam(dry_run)}});
+  auto r = Do("PATCH", Join(path, q), json::serialize(patch), "application/merge-patch+json");
+  if (!r.ok()) return r.status();
+  return json::parse(r->body);
+}
+
+Result<json::value> Client::Create(const std::string& collection_path, const json::value& object,
+                                   const std::string& field_manager, DryRun dry_run) {
+  std::string q = Query({{"fieldManager", field_manager}, {"dryRun", DryRunParam(dry_run)}});
+  auto r = Do("POST", Join(collection_path, q), json::serialize(object), "application/json");
+  if (!r.ok()) return r.status();
+  return json::parse(r->body);
+}
+
+Status Client::Delete(const std::string& path, DryRun dry_run) {
+  json::object opts{{"kind", "DeleteOptions"}, {"apiVersion", "v1"}, {"propagationPolicy", "Background"}};
+  if (dry_run == DryRun::kServer) opts["dryRun"] = json::array{"All"};
+  auto r = Do("DELETE", path, json::serialize(opts), "application/json");
+  return r.status();
+}
+
+Status Client::Watch(const std::string& path, const ListOptions& options, std::string resource_version,
+                     int timeout_seconds, const std::function<bool(const WatchEvent&)>& on_event) {
+  std::string q = Query({{"watch", "1"}, {"allowWatchBookmarks", "true"},
+                         {"resourceVersion", resource_version},
+                         {"labelSelector", options.label_selector}, {"fieldSelector", options.field_selector},
+                         {"timeoutSeconds", timeout_seconds > 0 ? std::to_string(timeout_seconds) : ""}});
+  std::string line;
+  Status result;
+  // Events are newline-delimited JSON documents; a chunk may hold several or part of one.
+  ChunkSink sink = [&](std::string_view chunk) {
+    for (char c : chunk) {
+      if (c != '\n') { line += c; continue; }
+      boost::system::error_code ec;
+      json::value v = json::parse(line, ec);
+      line.clear();
+      if (ec || !v.is_object()) continue;
+      WatchEvent e;
+      if (auto* t = v.as_object().if_contains("type"); t && t->is_string()) e.type = std::string(t->as_string());
+      if (auto* o = v.as_object().if_contains("object")) e.object = *o;
+      if (e.type == "ERROR") {
+        int code = 0;
+        if (auto* o = e.object.if_object()) {
+          if (auto* c = o->if_contains("code"); c && c->is_int64()) code = static_cast<int>(c->as_int64());
+        }
+        result = DecodeApiError(code ? code : 500, json::serialize(e.object), "watch " + path);
+        return false;
+      }
+      if (!on_event(e)) return false;
+    }
+    return true;
+  };
+  auto r = Do("GET", Join(path, q), "", "", &sink);
+  if (!r.ok()) return r.status();
+  return result;
+}
+
+std::string Client::ServiceProxyPath(const std::string& ns, const std::string& service, const std::string& port,
+                                     const std::string& path) {
+  return "/api/v1/namespaces/" + ns + "/services/" + service + (port.empty() ? "" : ":" + port) + "/proxy" +
+         (path.empty() || path[0] == '/' ? path : "/" + path);
+}
+
+}  // namespace kube

@@ -1,0 +1,209 @@
+#include "kube/exec_credential.h"
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+
+extern char** environ;
+
+namespace kube {
+namespace {
+
+namespace json = boost::json;
+
+constexpr char kV1[] = "client.authentication.k8s.io/v1";
+constexpr char kV1beta1[] = "client.authentication.k8s.io/v1beta1";
+
+std::string OneLine(std::string s) {
+  for (auto& c : s) if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+  return s;
+}
+
+const json::string* GetString(const json::object& o, const char* key) {
+  auto* v = o.if_contains(key);
+  return v && v->is_string() ? &v->as_string() : nullptr;
+}
+
+}  // namespace
+
+Result<ProcessResult> RealProcessRunner::Run(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+                                             bool pass_stdin) {
+  int out[2];
+  if (::pipe2(out, O_CLOEXEC) != 0) return Status(Kind::kCredential, std::string("pipe: ") + std::strerror(errno));
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+  if (!pass_stdin) posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  std::vector<char*> av, ev;
+  for (auto& a : argv) av.push_back(const_cast<char*>(a.c_str()));
+  av.push_back(nullptr);
+  for (auto& e : env) ev.push_back(const_cast<char*>(e.c_str()));
+  ev.push_back(nullptr);
+  pid_t pid;
+  // posix_spawnp searches PATH for a bare name and runs no shell.
+  int rc = posix_spawnp(&pid, argv[0].c_str(), &fa, nullptr, av.data(), ev.data());
+  posix_spawn_file_actions_destroy(&fa);
+  ::close(out[1]);
+  if (rc != 0) {
+    ::close(out[0]);
+    if (rc == ENOENT) return Status(Kind::kNotFound, "executable " + argv[0] + " not found");
+    return Status(Kind::kCredential, "exec " + argv[0] + ": " + std::strerror(rc));
+  }
+  ProcessResult r;
+  char buf[8192];
+  for (;;) {
+    ssize_t n = ::read(out[0], buf, sizeof buf);
+    if (n > 0) { r.out.append(buf, n); continue; }
+    if (n < 0 && errno == EINTR) continue;
+    break;
+  }
+  ::close(out[0]);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return r;
+}
+
+std::string ExecInfoJson(const ExecConfig& exec, bool interactive, const std::string& cluster_json) {
+  json::object spec;
+  spec["interactive"] = interactive;
+  if (exec.provide_cluster_info && !cluster_json.empty()) spec["cluster"] = json::parse(cluster_json);
+  json::object info;
+  info["apiVersion"] = exec.api_version;
+  info["kind"] = "ExecCredential";
+  info["spec"] = std::move(spec);
+  return json::serialize(info);
+}
+
+std::optional<std::chrono::system_clock::time_point> ParseRfc3339(std::string_view s) {
+  std::tm tm{};
+  int consumed = 0;
+  std::string str(s);
+  if (std::sscanf(str.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+                  &tm.tm_min, &tm.tm_sec, &consumed) != 6) {
+    return std::nullopt;
+  }
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  size_t i = consumed;
+  if (i < str.size() && str[i] == '.') {
+    ++i;
+    while (i < str.size() && isdigit((unsigned char)str[i])) ++i;
+  }
+  long offset = 0;
+  if (i < str.size() && (str[i] == 'Z' || str[i] == 'z')) {
+    ++i;
+  } else if (i < str.size() && (str[i] == '+' || str[i] == '-')) {
+    int hh = 0, mm = 0;
+    if (std::sscanf(str.c_str() + i + 1, "%2d:%2d", &hh, &mm) != 2) return std::nullopt;
+    offset = (hh * 3600L + mm * 60L) * (str[i] == '-' ? -1 : 1);
+    i += 6;
+  } else {
+    return std::nullopt;
+  }
+  if (i != str.size()) return std::nullopt;
+  std::time_t t = ::timegm(&tm) - offset;
+  return std::chrono::system_clock::from_time_t(t);
+}
+
+Result<Credential> ParseExecCredential(const ExecConfig& exec, std::string_view out) {
+  boost::system::error_code ec;
+  json::value v = json::parse(out, ec);
+  if (ec || !v.is_object()) return Status(Kind::kCredential, "exec plugin: decoding stdout: not a JSON object");
+  const json::object& o = v.as_object();
+  const json::string* api = GetString(o, "apiVersion");
+  if (!api || *api != exec.api_version) {
+    return Status(Kind::kCredential, "exec plugin is configured to use API version " + exec.api_version +
+                                         ", plugin returned version " + std::string(api ? api->c_str() : ""));
+  }
+  const json::value* status = o.if_contains("status");
+  if (!status || !status->is_object()) return Status(Kind::kCredential, "exec plugin didn't return a status field");
+  const json::object& st = status->as_object();
+  Credential c;
+  if (auto* t = GetString(st, "token")) c.token = std::string(*t);
+  if (auto* t = GetString(st, "clientCertificateData")) c.client_cert_pem = std::string(*t);
+  if (auto* t = GetString(st, "clientKeyData")) c.client_key_pem = std::string(*t);
+  bool cert = !c.client_cert_pem.empty(), key = !c.client_key_pem.empty();
+  if (cert != key) {
+    return Status(Kind::kCredential, "exec plugin: invalid client certificate: clientCertificateData and "
+                                     "clientKeyData must both be set");
+  }
+  if (c.token.empty() && !cert) {
+    return Status(Kind::kCredential, "exec plugin didn't return a token or cert/key pair");
+  }
+  if (auto* e = GetString(st, "expirationTimestamp")) {
+    c.expiry = ParseRfc3339(std::string_view(e->data(), e->size()));
+    if (!c.expiry) return Status(Kind::kCredential, "exec plugin: expirationTimestamp is not RFC 3339: " + std::string(*e));
+  }
+  return c;
+}
+
+ExecProvider::ExecProvider(ExecConfig exec, std::string cluster_json, ProcessRunner* runner, Getenv env, Clock clock,
+                           bool stdin_is_terminal)
+    : exec_(std::move(exec)),
+      cluster_json_(std::move(cluster_json)),
+      runner_(runner),
+      env_(std::move(env)),
+      clock_(std::move(clock)),
+      stdin_is_terminal_(stdin_is_terminal) {}
+
+Result<Credential> ExecProvider::Get() {
+  if (cached_ && (!cached_->expiry || clock_() < *cached_->expiry)) return *cached_;
+  if (exec_.api_version != kV1 && exec_.api_version != kV1beta1) {
+    return Status(Kind::kCredential, "exec plugin: invalid apiVersion \"" + exec_.api_version +
+                                         "\" (use client.authentication.k8s.io/v1 or v1beta1)");
+  }
+  bool interactive = false;
+  if (exec_.interactive_mode == "Always") {
+    if (!stdin_is_terminal_) {
+      return Status(Kind::kCredential, "exec plugin cannot support interactive mode: standard input is not a terminal");
+    }
+    interactive = true;
+  } else if (exec_.interactive_mode == "IfAvailable") {
+    interactive = stdin_is_terminal_;
+  }
+
+  std::vector<std::string> env;
+  for (char** e = environ; e && *e; ++e) {
+    std::string kv(*e);
+    // Our configured variables and KUBERNETES_EXEC_INFO replace inherited ones.
+    std::string name = kv.substr(0, kv.find('='));
+    bool overridden = name == "KUBERNETES_EXEC_INFO";
+    for (auto& [n, _] : exec_.env) overridden = overridden || n == name;
+    if (!overridden) env.push_back(kv);
+  }
+  for (auto& [n, v] : exec_.env) env.push_back(n + "=" + v);
+  env.push_back("KUBERNETES_EXEC_INFO=" + ExecInfoJson(exec_, interactive, cluster_json_));
+
+  std::vector<std::string> argv{exec_.command};
+  argv.insert(argv.end(), exec_.args.begin(), exec_.args.end());
+  ++runs_;
+  auto r = runner_->Run(argv, env, interactive);
+  if (!r.ok()) {
+    if (r.status().kind() == Kind::kNotFound) {
+      std::string hint = exec_.install_hint.empty()
+                             ? "install it, see https://kubernetes.io/docs/reference/access-authn-authz/"
+                               "authentication/#client-go-credential-plugins"
+                             : OneLine(exec_.install_hint);
+      return Status(Kind::kCredential, "exec: executable " + exec_.command + " not found: " + hint);
+    }
+    return r.status();
+  }
+  if (r->exit_code != 0) {
+    return Status(Kind::kCredential, "exec: executable " + exec_.command + " failed with exit code " +
+                                         std::to_string(r->exit_code));
+  }
+  auto c = ParseExecCredential(exec_, r->out);
+  if (!c.ok()) return c.status();
+  cached_ = *c;
+  return c;
+}
+
+}  // namespace kube

@@ -1,0 +1,39 @@
+// kube::FileSystem: the one seam between kube/ and the disk, so that
+// kubeconfig loading and token files are tested with in-memory files.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "kube/status.h"
+
+namespace kube {
+
+class FileSystem {
+ public:
+  virtual ~FileSystem() = default;
+  // Returns the whole file, or kNotFound when it does not exist, or
+  // kInvalidConfig when it exists but cannot be read.
+  virtual Result<std::string> Read(const std::string& path) const = 0;
+  virtual bool Exists(const std::string& path) const = 0;
+};
+
+// The real disk.
+class RealFileSystem : public FileSystem {
+ public:
+  Result<std::string> Read(const std::string& path) const override;
+  bool Exists(const std::string& path) const override;
+};
+
+// Files held in a map, for tests.
+class MemoryFileSystem : public FileSystem {
+ public:
+  void Add(const std::string& path, std::string contents) { files_[path] = std::move(contents); }
+  Result<std::string> Read(const std::string& path) const override;
+  bool Exists(const std::string& path) const override { return files_.count(path) != 0; }
+
+ private:
+  std::map<std::string, std::string> files_;
+};
+
+}  // namespace kube

@@ -1,0 +1,385 @@
+#include "kube/transport.h"
+
+#include <optional>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+namespace kube {
+
+std::string HttpResponse::Header(std::string_view name) const {
+  for (const auto& [k, v] : headers) {
+    if (boost::beast::iequals(k, name)) return v;
+  }
+  return {};
+}
+
+namespace {
+
+namespace net = boost::asio;
+namespace ssl = boost::asio::ssl;
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+using tcp = boost::asio::ip::tcp;
+
+struct Url {
+  std::string scheme, host, port, prefix;
+};
+
+// scheme://host[:port][/prefix]; IPv6 hosts come in brackets.
+std::optional<Url> ParseUrl(const std::string& s) {
+  Url u;
+  auto p = s.find("://");
+  if (p == std::string::npos) return std::nullopt;
+  u.scheme = s.substr(0, p);
+  std::string rest = s.substr(p + 3);
+  auto slash = rest.find('/');
+  std::string hostport = rest.substr(0, slash);
+  if (slash != std::string::npos) u.prefix = rest.substr(slash);
+  while (!u.prefix.empty() && u.prefix.back() == '/') u.prefix.pop_back();
+  if (auto at = hostport.rfind('@'); at != std::string::npos) hostport = hostport.substr(at + 1);
+  if (!hostport.empty() && hostport[0] == '[') {
+    auto close = hostport.find(']');
+    if (close == std::string::npos) return std::nullopt;
+    u.host = hostport.substr(1, close - 1);
+    if (close + 1 < hostport.size() && hostport[close + 1] == ':') u.port = hostport.substr(close + 2);
+  } else {
+    auto colon = hostport.rfind(':');
+    u.host = hostport.substr(0, colon);
+    if (colon != std::string::npos) u.port = hostport.substr(colon + 1);
+  }
+  if (u.port.empty()) u.port = u.scheme == "http" ? "80" : "443";
+  if (u.host.empty()) return std::nullopt;
+  return u;
+}
+
+bool IsIp(const std::string& host) {
+  boost::system::error_code ec;
+  net::ip::make_address(host, ec);
+  return !ec;
+}
+
+std::string HostPort(const Url& u) {
+  return (u.host.find(':') != std::string::npos ? "[" + u.host + "]" : u.host) + ":" + u.port;
+}
+
+class BeastTransport : public Transport {
+ public:
+  explicit BeastTransport(const TransportOptions& o) : options_(o), ctx_(ssl::context::tls_client) {}
+
+  Status Init() {
+    auto url = ParseUrl(options_.server);
+    if (!url) return Status(Kind::kInvalidConfig, "invalid server URL \"" + options_.server + "\"");
+    if (url->scheme != "https") {
+      return Status(Kind::kInvalidConfig, "server " + options_.server + ": only https:// servers are supported");
+    }
+    url_ = *url;
+    std::string proxy = ProxyFor(url_.host, url_.port, options_.proxy_url, options_.https_proxy_env,
+                                 options_.no_proxy_env);
+    if (!proxy.empty()) {
+      auto p = ParseUrl(proxy.find("://") == std::string::npos ? "http://" + proxy : proxy);
+      if (!p || p->scheme != "http") {
+        return Status(Kind::kInvalidConfig, "proxy \"" + proxy + "\": only http:// proxies (HTTP CONNECT) are supported");
+      }
+      proxy_ = *p;
+    }
+
+    SSL_CTX* raw = ctx_.native_handle();
+    SSL_CTX_set_min_proto_version(raw, TLS1_2_VERSION);
+    beast::error_code ec;
+    if (options_.insecure_skip_tls_verify) {
+      ctx_.set_verify_mode(ssl::verify_none);
+    } else {
+      ctx_.set_verify_mode(ssl::verify_peer);
+      if (!options_.ca_pem.empty()) {
+        // Trust the kubeconfig's CA only: the system roots are never loaded.
+        ctx_.add_certificate_authority(net::buffer(options_.ca_pem), ec);
+        if (ec) return Status(Kind::kInvalidConfig, "certificate-authority: not a valid PEM certificate (" + ec.message() + ")");
+      } else {
+        ctx_.set_default_verify_paths(ec);
+      }
+    }
+    if (!options_.client_cert_pem.empty()) {
+      ctx_.use_certificate_chain(net::buffer(options_.client_cert_pem), ec);
+      if (ec) return Status(Kind::kInvalidConfig, "client-certificate: not a valid PEM certificate (" + ec.message() + ")");
+      ctx_.use_private_key(net::buffer(options_.client_key_pem), ssl::context::pem, ec);
+      if (ec) return Status(Kind::kInvalidConfig, "client-key: not a valid PEM key for the certificate (" + ec.message() + ")");
+    }
+    return Status::Ok();
+  }
+
+  Result<HttpResponse> RoundTrip(const HttpRequest& request, const ChunkSink* sink) override {
+    deadline_ = options_.timeout.count() > 0 ? std::chrono::steady_clock::now() + options_.timeout
+                                             : std::chrono::steady_clock::time_point::max();
+    bool reused = stream_.has_value();
+    if (!reused) {
+      Status s = Connect();
+      if (!s.ok()) return s;
+    }
+    bool response_started = false;
+    auto r = Exchange(request, sink, &response_started);
+    // A kept-alive connection the server has since closed fails before any
+    // response byte; that request never reached the server, so resend once.
+    if (!r.ok() && reused && !response_started && r.status().kind() == Kind::kConnection) {
+      Close();
+      Status s = Connect();
+      if (!s.ok()) return s;
+      r = Exchange(request, sink, &response_started);
+    }
+    if (!r.ok()) Close();
+    return r;
+  }
+
+ private:
+  // Runs one asynchronous operation to completion on our own io_context, so
+  // that tcp_stream's deadline applies: Beast's timeouts only govern
+  // asynchronous operations.
+  template <class Start>
+  beast::error_code Run(Start&& start) {
+    beast::error_code result = net::error::would_block;
+    start([&result](beast::error_code ec, auto&&...) { result = ec; });
+    ioc_.restart();
+    ioc_.run();
+    return result;
+  }
+
+  void Arm() {
+    auto& layer = beast::get_lowest_layer(*stream_);
+    if (deadline_ == std::chrono::steady_clock::time_point::max()) {
+      layer.expires_never();
+    } else {
+      layer.expires_at(deadline_);
+    }
+  }
+
+  Status NetError(const std::string& what, beast::error_code ec) {
+    std::string target = proxy_ ? "proxy " + HostPort(*proxy_) : "the server " + HostPort(url_);
+    if (ec == beast::error::timeout) {
+      return Status(Kind::kConnection, "Unable to connect to the server: " + what + " timed out after " +
+                                           std::to_string(options_.timeout.count() / 1000.0).substr(0, 5) +
+                                           "s (is " + HostPort(url_) + " reachable? raise --request-timeout)");
+    }
+    if (ec == net::error::connection_refused) {
+      return Status(Kind::kConnection, "The connection to " + target +
+                                           " was refused - did you specify the right host or port?");
+    }
+    return Status(Kind::kConnection, "Unable to connect to the server: " + what + " " + HostPort(url_) + ": " +
+                                         ec.message());
+  }
+
+  Status Connect() {
+    stream_.emplace(ioc_, ctx_);
+    Arm();
+    const Url& dial = proxy_ ? *proxy_ : url_;
+    tcp::resolver resolver(ioc_);
+    beast::error_code ec;
+    auto results = resolver.resolve(dial.host, dial.port, ec);
+    if (ec) {
+      Close();
+      return Status(Kind::kConnection, "Unable to connect to the server: dial tcp: lookup " + dial.host + ": " +
+                                           ec.message() + " (check the server address in your kubeconfig)");
+    }
+    ec = Run([&](auto h) { beast::get_lowest_layer(*stream_).async_connect(results, std::move(h)); });
+    if (ec) { Status s = NetError("dial tcp", ec); Close(); return s; }
+
+    if (proxy_) {
+      Status s = ProxyConnect();
+      if (!s.ok()) { Close(); return s; }
+    }
+
+    SSL* ssl = stream_->native_handle();
+    const std::string& name = options_.tls_server_name.empty() ? url_.host : options_.tls_server_name;
+    // SNI carries a host name, never an IP literal (RFC 6066 section 3).
+    if (!IsIp(name)) SSL_set_tlsext_host_name(ssl, name.c_str());
+    if (!options_.insecure_skip_tls_verify) {
+      X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
+      if (IsIp(name)) {
+        X509_VERIFY_PARAM_set1_ip_asc(param, name.c_str());  // must match an IP SAN
+      } else {
+        X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+        X509_VERIFY_PARAM_set1_host(param, name.c_str(), 0);
+      }
+    }
+    Arm();
+    ec = Run([&](auto h) { stream_->async_handshake(ssl::stream_base::client, std::move(h)); });
+    if (ec) {
+      long verify = SSL_get_verify_result(ssl);
+      Status s;
+      if (verify != X509_V_OK) {
+        std::string why = X509_verify_cert_error_string(verify);
+        std::string hint = verify == X509_V_ERR_HOSTNAME_MISMATCH || verify == X509_V_ERR_IP_ADDRESS_MISMATCH
+                               ? " (the certificate is not valid for \"" + name +
+                                     "\"; check the server address or set tls-server-name)"
+                               : " (check certificate-authority in your kubeconfig)";
+        s = Status(Kind::kTls, "Unable to connect to the server: tls: failed to verify certificate of " +
+                                   HostPort(url_) + ": " + why + hint);
+      } else if (ec == beast::error::timeout || ec.category() != net::error::get_ssl_category()) {
+        s = NetError("TLS handshake with", ec);
+      } else {
+        s = Status(Kind::kTls, "Unable to connect to the server: TLS handshake with " + HostPort(url_) +
+                                   " failed: " + ec.message() +
+                                   " (the server may require a client certificate or a newer TLS version)");
+      }
+      Close();
+      return s;
+    }
+    return Status::Ok();
+  }
+
+  Status ProxyConnect() {
+    auto& tcp_layer = beast::get_lowest_layer(*stream_);
+    http::request<http::empty_body> req{http::verb::connect, HostPort(url_), 11};
+    req.set(http::field::host, HostPort(url_));
+    Arm();
+    beast::error_code ec = Run([&](auto h) { http::async_write(tcp_layer, req, std::move(h)); });
+    if (ec) return NetError("CONNECT through", ec);
+    http::response_parser<http::empty_body> p;
+    p.skip(true);  // a 200 answer to CONNECT has no body: the tunnel follows
+    beast::flat_buffer buf;
+    ec = Run([&](auto h) { http::async_read_header(tcp_layer, buf, p, std::move(h)); });
+    if (ec) return NetError("CONNECT through", ec);
+    if (p.get().result_int() != 200) {
+      return Status(Kind::kConnection, "Unable to connect to the server: proxy " + HostPort(*proxy_) +
+                                           " refused CONNECT: " + std::to_string(p.get().result_int()) + " " +
+                                           std::string(p.get().reason()));
+    }
+    return Status::Ok();
+  }
+
+  Result<HttpResponse> Exchange(const HttpRequest& in, const ChunkSink* sink, bool* response_started) {
+    http::request<http::string_body> req;
+    req.method_string(in.method);
+    req.target(url_.prefix + in.target);
+    req.version(11);
+    req.set(http::field::host, HostPort(url_));
+    if (!options_.user_agent.empty()) req.set(http::field::user_agent, options_.user_agent);
+    for (const auto& [k, v] : in.headers) req.set(k, v);
+    req.keep_alive(true);
+    req.body() = in.body;
+    req.prepare_payload();
+
+    Arm();
+    beast::error_code ec = Run([&](auto h) { http::async_write(*stream_, req, std::move(h)); });
+    if (ec) return NetError("write to", ec);
+
+    http::response_parser<http::buffer_body> parser;
+    parser.body_limit(boost::none);  // bodies of any size: they are streamed, not held
+    Arm();
+    ec = Run([&](auto h) { http::async_read_header(*stream_, buffer_, parser, std::move(h)); });
+    if (ec) return NetError("read from", ec);
+    *response_started = true;
+
+    HttpResponse out;
+    out.status = parser.get().result_int();
+    out.reason = std::string(parser.get().reason());
+    for (const auto& f : parser.get()) out.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+
+    if (out.status < 200 || out.status >= 300) sink = nullptr;
+    char chunk[64 * 1024];
+    bool stopped = false;
+    while (!parser.is_done()) {
+      parser.get().body().data = chunk;
+      parser.get().body().size = sizeof chunk;
+      Arm();
+      ec = Run([&](auto h) { http::async_read(*stream_, buffer_, parser, std::move(h)); });
+      if (ec == http::error::need_buffer) ec = {};  // the chunk is full: hand it on and continue
+      if (ec) return NetError("read from", ec);
+      size_t n = sizeof chunk - parser.get().body().size;
+      if (n == 0) continue;
+      if (sink) {
+        if (!(*sink)(std::string_view(chunk, n))) { stopped = true; break; }
+      } else {
+        out.body.append(chunk, n);
+      }
+    }
+    if (stopped || !parser.get().keep_alive()) Close();
+    return out;
+  }
+
+  void Close() {
+    if (stream_) {
+      beast::error_code ignored;
+      // No TLS close_notify: waiting for the peer's would cost a round trip
+      // for nothing, and the connection carries no further data.
+      beast::get_lowest_layer(*stream_).socket().close(ignored);
+    }
+    stream_.reset();
+    buffer_.clear();
+  }
+
+  TransportOptions options_;
+  Url url_;
+  std::optional<Url> proxy_;
+  net::io_context ioc_;
+  ssl::context ctx_;
+  std::optional<beast::ssl_stream<beast::tcp_stream>> stream_;
+  beast::flat_buffer buffer_;
+  std::chrono::steady_clock::time_point deadline_;
+};
+
+// Writes an error to every call: a transport that could not be set up.
+class FailedTransport : public Transport {
+ public:
+  explicit FailedTransport(Status s) : status_(std::move(s)) {}
+  Result<HttpResponse> RoundTrip(const HttpRequest&, const ChunkSink*) override { return status_; }
+
+ private:
+  Status status_;
+};
+
+bool NoProxyMatches(const std::string& host, const std::string& port, const std::string& no_proxy) {
+  size_t start = 0;
+  while (start <= no_proxy.size()) {
+    size_t end = no_proxy.find(',', start);
+    if (end == std::string::npos) end = no_proxy.size();
+    std::string e = no_proxy.substr(start, end - start);
+    start = end + 1;
+    while (!e.empty() && e.front() == ' ') e.erase(0, 1);
+    while (!e.empty() && e.back() == ' ') e.pop_back();
+    if (e.empty()) continue;
+    if (e == "*") return true;
+    std::string e_port;
+    if (auto c = e.rfind(':'); c != std::string::npos && e.find(':') == c) {
+      e_port = e.substr(c + 1);
+      e = e.substr(0, c);
+    }
+    if (!e_port.empty() && e_port != port) continue;
+    if (e.front() == '.') e.erase(0, 1);
+    if (host == e) return true;
+    if (host.size() > e.size() && host.compare(host.size() - e.size(), e.size(), e) == 0 &&
+        host[host.size() - e.size() - 1] == '.') {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string ProxyFor(const std::string& host, const std::string& port, const std::string& proxy_url,
+                     const std::string& https_proxy_env, const std::string& no_proxy_env) {
+  if (!proxy_url.empty()) return proxy_url;  // the kubeconfig's proxy-url is used as given
+  if (https_proxy_env.empty()) return "";
+  if (host == "localhost") return "";
+  boost::system::error_code ec;
+  auto addr = net::ip::make_address(host, ec);
+  if (!ec && addr.is_loopback()) return "";
+  if (NoProxyMatches(host, port, no_proxy_env)) return "";
+  return https_proxy_env;
+}
+
+std::unique_ptr<Transport> MakeBeastTransport(const TransportOptions& options) {
+  auto t = std::make_unique<BeastTransport>(options);
+  Status s = t->Init();
+  if (!s.ok()) return std::make_unique<FailedTransport>(s);
+  return t;
+}
+
+}  // namespace kube

@@ -1,0 +1,72 @@
+// kube::Transport: one HTTPS connection to one API server, the seam between
+// the client and the network. The Beast implementation is the only code in
+// the project that sees Boost.Asio, Beast or OpenSSL.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "kube/status.h"
+
+namespace kube {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+struct HttpRequest {
+  std::string method;  // GET, POST, PATCH, PUT, DELETE
+  std::string target;  // path and query, e.g. /api/v1/nodes?limit=500
+  Headers headers;
+  std::string body;
+};
+
+struct HttpResponse {
+  int status = 0;
+  std::string reason;
+  Headers headers;
+  std::string body;  // empty when a ChunkSink took the body
+  // The first header of that name (case-insensitive), or "".
+  std::string Header(std::string_view name) const;
+};
+
+// Receives the body as it arrives; returns false to stop reading (the
+// connection is then closed, since it is left mid-body).
+using ChunkSink = std::function<bool(std::string_view chunk)>;
+
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  // Sends one request and reads the response. The body of a 2xx answer goes
+  // to `sink` when one is given (of any size: nothing is buffered whole);
+  // any other body, a small Status, goes into HttpResponse::body. Reuses the kept-alive connection and reconnects once
+  // when the server had closed it. Errors are kConnection or kTls, worded
+  // for a person.
+  virtual Result<HttpResponse> RoundTrip(const HttpRequest& request, const ChunkSink* sink) = 0;
+};
+
+struct TransportOptions {
+  std::string server;            // https://host[:port][/prefix]
+  std::string tls_server_name;   // SNI and verification name; "" = the host
+  bool insecure_skip_tls_verify = false;
+  std::string ca_pem;            // trust only these; "" = the system roots
+  std::string client_cert_pem, client_key_pem;
+  std::string proxy_url;         // http://host:port; "" = $HTTPS_PROXY unless $NO_PROXY
+  std::string https_proxy_env, no_proxy_env;
+  std::chrono::milliseconds timeout{0};  // per request; 0 = none
+  std::string user_agent;
+};
+
+std::unique_ptr<Transport> MakeBeastTransport(const TransportOptions& options);
+
+// The proxy to use for `host`, following Go's httpproxy rules: none for
+// localhost and loopback addresses, none when NO_PROXY matches ("*", a host,
+// a domain suffix with or without a leading dot, host:port).
+// Returns "" for a direct connection.
+std::string ProxyFor(const std::string& host, const std::string& port, const std::string& proxy_url,
+                     const std::string& https_proxy_env, const std::string& no_proxy_env);
+
+}  // namespace kube

@@ -1,0 +1,101 @@
+#include "plugin/app.h"
+
+#include <algorithm>
+#include <iostream>
+#include <unistd.h>
+
+#include "plugin/commands.h"
+#include "plugin/version.h"
+
+namespace lm {
+
+const std::vector<Command>& Commands() {
+  static const std::vector<Command> commands = {
+      {"version", "Print the client and server versions", RunVersion},
+      {"help", "List the commands and the global flags", RunHelp},
+  };
+  return commands;
+}
+
+kube::Result<std::unique_ptr<kube::Client>> App::Connect() const {
+  auto config = kube::Load({global.kubeconfig}, fs, env);
+  if (!config.ok()) return config.status();
+  auto cc = kube::Select(*config, global.overrides, fs, env);
+  if (!cc.ok()) return cc.status();
+  kube::ClientOptions options;
+  options.timeout = global.request_timeout;
+  options.user_agent = UserAgent();
+  kube::ClientDeps deps;
+  deps.fs = &fs;
+  deps.runner = &runner;
+  deps.env = env;
+  deps.log = &log;
+  deps.stdin_is_terminal = stdin_is_terminal;
+  return std::make_unique<kube::Client>(std::move(*cc), options, std::move(deps));
+}
+
+std::string FormatError(const kube::Status& s) {
+  const std::string& m = s.message();
+  for (const char* bare : {"Error from server", "The connection to", "Unable to connect to the server"}) {
+    if (m.rfind(bare, 0) == 0) return m;
+  }
+  return "error: " + m;
+}
+
+std::string Suggest(const std::string& typed) {
+  std::string best;
+  size_t best_d = 3;  // farther than two edits is not a typo
+  for (const Command& c : Commands()) {
+    std::string name = c.name;
+    std::vector<size_t> prev(name.size() + 1), cur(name.size() + 1);
+    for (size_t j = 0; j <= name.size(); ++j) prev[j] = j;
+    for (size_t i = 1; i <= typed.size(); ++i) {
+      cur[0] = i;
+      for (size_t j = 1; j <= name.size(); ++j) {
+        cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (typed[i - 1] == name[j - 1] ? 0 : 1)});
+      }
+      prev = cur;
+    }
+    size_t d = prev[name.size()];
+    if (name.rfind(typed, 0) == 0 && !typed.empty()) d = std::min<size_t>(d, 1);
+    if (d < best_d) {
+      best_d = d;
+      best = name;
+    }
+  }
+  return best;
+}
+
+int Run(const std::vector<std::string>& argv, std::ostream& out, std::ostream& err) {
+  auto inv = ParseArgs(argv);
+  if (!inv.ok()) {
+    err << FormatError(inv.status()) << "\n";
+    return kExitError;
+  }
+  kube::RealFileSystem fs;
+  kube::RealProcessRunner runner;
+  App app{out, err, inv->global, kube::ProcessEnv(), fs, runner, kube::Logger(inv->global.verbosity, &err),
+          static_cast<bool>(::isatty(0))};
+  std::string name = inv->command;
+  if (name.empty() || (inv->global.help && name.empty())) name = "help";
+  auto it = std::find_if(Commands().begin(), Commands().end(), [&](const Command& c) { return name == c.name; });
+  if (it == Commands().end()) {
+    std::string near = Suggest(name);
+    err << "error: unknown command \"" << name << "\" for \"kubectl lm\""
+        << (near.empty() ? "" : "; did you mean \"" + near + "\"?") << " (see kubectl lm help)\n";
+    return kExitError;
+  }
+  if (inv->global.help && name != "help") {
+    std::vector<std::string> args{name};
+    kube::Status s = RunHelp(app, args);
+    return s.ok() ? kExitOk : kExitError;
+  }
+  kube::Status s = it->run(app, inv->args);
+  if (!s.ok()) {
+    err << FormatError(s) << "\n";
+    return kExitError;
+  }
+  return kExitOk;
+}
+
+}  // namespace lm

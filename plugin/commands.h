@@ -1,0 +1,17 @@
+// One handler per command, each in a file named for it. A handler parses its
+// own arguments, gathers (kube), decides, acts and prints.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "kube/status.h"
+
+namespace lm {
+
+struct App;
+
+kube::Status RunVersion(App& app, const std::vector<std::string>& args);
+kube::Status RunHelp(App& app, const std::vector<std::string>& args);
+
+}  // namespace lm

@@ -1,0 +1,18 @@
+// kubectl-lm: kubectl finds this binary on PATH and runs it for "kubectl lm".
+#include <exception>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "plugin/app.h"
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  try {
+    return lm::Run(args, std::cout, std::cerr);
+  } catch (const std::exception& e) {
+    // The one backstop: a bug must still end in one line, never a trace.
+    std::cerr << "error: internal error: " << e.what() << " (please report this at the project's issue tracker)\n";
+    return lm::kExitError;
+  }
+}

@@ -1,0 +1,115 @@
+#include "plugin/printers.h"
+
+#include <boost/json.hpp>
+#include <yaml-cpp/yaml.h>
+
+namespace lm {
+namespace json = boost::json;
+namespace {
+
+void Pretty(std::string& out, const json::value& v, int indent) {
+  std::string pad(indent, ' ');
+  if (const auto* o = v.if_object()) {
+    if (o->empty()) { out += "{}"; return; }
+    out += "{\n";
+    size_t n = 0;
+    for (const auto& [k, child] : *o) {
+      out += pad + "    " + json::serialize(json::string(k)) + ": ";
+      Pretty(out, child, indent + 4);
+      out += ++n < o->size() ? ",\n" : "\n";
+    }
+    out += pad + "}";
+  } else if (const auto* a = v.if_array()) {
+    if (a->empty()) { out += "[]"; return; }
+    out += "[\n";
+    for (size_t i = 0; i < a->size(); ++i) {
+      out += pad + "    ";
+      Pretty(out, (*a)[i], indent + 4);
+      out += i + 1 < a->size() ? ",\n" : "\n";
+    }
+    out += pad + "]";
+  } else {
+    out += json::serialize(v);
+  }
+}
+
+void Emit(YAML::Emitter& e, const json::value& v) {
+  switch (v.kind()) {
+    case json::kind::object:
+      e << YAML::BeginMap;
+      for (const auto& [k, child] : v.as_object()) {
+        e << YAML::Key << std::string(k) << YAML::Value;
+        Emit(e, child);
+      }
+      e << YAML::EndMap;
+      break;
+    case json::kind::array:
+      e << YAML::BeginSeq;
+      for (const auto& child : v.as_array()) Emit(e, child);
+      e << YAML::EndSeq;
+      break;
+    case json::kind::string: {
+      std::string s(v.as_string());
+      // Quote strings a YAML reader would take for another type ("true", "8", "").
+      bool needs_quotes = s.empty() || s == "true" || s == "false" || s == "null" || s == "~" ||
+                          s.find_first_not_of("0123456789.+-eE") == std::string::npos;
+      if (needs_quotes) e << YAML::DoubleQuoted;
+      e << s;
+      break;
+    }
+    case json::kind::bool_: e << v.as_bool(); break;
+    case json::kind::null: e << YAML::Null; break;
+    default: e << json::serialize(v); break;
+  }
+}
+
+}  // namespace
+
+kube::Status CheckOutputFormat(const std::string& format, const std::vector<std::string>& allowed) {
+  if (format.empty()) return kube::Status::Ok();
+  std::string list;
+  for (const auto& a : allowed) {
+    if (a == format) return kube::Status::Ok();
+    list += (list.empty() ? "" : ", ") + a;
+  }
+  return kube::Status(kube::Kind::kInvalidArgument, "unable to match a printer suitable for the output format \"" +
+                                                         format + "\", allowed formats are: " + list);
+}
+
+std::string ToPrettyJson(const json::value& v) {
+  std::string s;
+  Pretty(s, v, 0);
+  return s + "\n";
+}
+
+std::string ToYaml(const json::value& v) {
+  YAML::Emitter e;
+  Emit(e, v);
+  return std::string(e.c_str()) + "\n";
+}
+
+void PrintDocument(std::ostream& out, const json::value& doc, const std::string& format) {
+  out << (format == "yaml" ? ToYaml(doc) : ToPrettyJson(doc));
+}
+
+void PrintTable(std::ostream& out, const std::vector<std::string>& headers,
+                const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> width(headers.size());
+  for (size_t c = 0; c < headers.size(); ++c) width[c] = headers[c].size();
+  for (const auto& r : rows) {
+    for (size_t c = 0; c < r.size() && c < width.size(); ++c) width[c] = std::max(width[c], r[c].size());
+  }
+  auto line = [&](const std::vector<std::string>& cells) {
+    std::string s;
+    for (size_t c = 0; c < cells.size(); ++c) {
+      s += cells[c];
+      if (c + 1 < cells.size()) s += std::string(width[c] - cells[c].size() + 3, ' ');
+    }
+    while (!s.empty() && s.back() == ' ') s.pop_back();
+    out << s << "\n";
+  };
+  line(headers);
+  for (const auto& r : rows) line(r);
+}
+
+}  // namespace lm

@@ -1,0 +1,70 @@
+// kubectl lm version [--client] [-o json|yaml]
+#include <boost/json.hpp>
+
+#include "plugin/app.h"
+#include "plugin/commands.h"
+#include "plugin/printers.h"
+#include "plugin/version.h"
+
+namespace lm {
+
+std::string ClientVersion() { return KUBECTL_LM_VERSION; }
+
+std::string UserAgent() {
+#if defined(__aarch64__)
+  const char* arch = "arm64";
+#else
+  const char* arch = "amd64";
+#endif
+  return std::string("kubectl-lm/") + KUBECTL_LM_VERSION + " (linux/" + arch + ")";
+}
+
+kube::Status RunVersion(App& app, const std::vector<std::string>& args) {
+  bool client_only = false;
+  std::string output;
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string error;
+    if (args[i] == "--client" || args[i] == "--client=true") {
+      client_only = true;
+    } else if (TakeFlag(args, &i, "output", 'o', &output, &error)) {
+      if (!error.empty()) return kube::Status(kube::Kind::kInvalidArgument, error);
+    } else {
+      return kube::Status(kube::Kind::kInvalidArgument,
+                          "unknown argument \"" + args[i] + "\" for \"kubectl lm version\" (see kubectl lm help version)");
+    }
+  }
+  kube::Status format_ok = CheckOutputFormat(output, {"json", "yaml"});
+  if (!format_ok.ok()) return format_ok;
+
+  boost::json::object doc;
+  doc["clientVersion"] = {{"gitVersion", ClientVersion()}, {"userAgent", UserAgent()}};
+  kube::Status server_error;
+  std::string server_version;
+  if (!client_only) {
+    auto client = app.Connect();
+    if (!client.ok()) {
+      server_error = client.status();
+    } else {
+      auto v = (*client)->Get("/version");
+      if (!v.ok()) {
+        server_error = v.status();
+      } else {
+        doc["serverVersion"] = *v;
+        if (auto* gv = v->as_object().if_contains("gitVersion"); gv && gv->is_string()) {
+          server_version = std::string(gv->as_string());
+        }
+      }
+    }
+  }
+  if (output.empty()) {
+    app.out << "Client Version: " << ClientVersion() << "\n";
+    if (!server_version.empty()) app.out << "Server Version: " << server_version << "\n";
+  } else {
+    PrintDocument(app.out, doc, output);
+  }
+  // As kubectl version does: the client's version is printed, then the
+  // reason the server's is missing, with a failing exit status.
+  return server_error;
+}
+
+}  // namespace lm

@@ -1,0 +1,249 @@
+// Client behaviour that the real API server cannot be made to show on
+// demand (429/503 with Retry-After, an expired continue token, a 401 that a
+// fresh exec credential cures), against an in-memory Transport. Everything
+// else is tested against the real control plane in tests/e2e.
+#include <boost/test/unit_test.hpp>
+
+#include <deque>
+#include <sstream>
+
+#include <boost/json.hpp>
+
+#include "kube/client.h"
+
+using namespace kube;
+BOOST_TEST_DONT_PRINT_LOG_VALUE(kube::Kind)
+
+namespace {
+
+struct Script {
+  std::deque<HttpResponse> responses;
+  std::vector<HttpRequest> seen;
+};
+
+class FakeTransport : public Transport {
+ public:
+  explicit FakeTransport(Script* s) : s_(s) {}
+  Result<HttpResponse> RoundTrip(const HttpRequest& req, const ChunkSink* sink) override {
+    s_->seen.push_back(req);
+    if (s_->responses.empty()) return Status(Kind::kConnection, "no more scripted responses");
+    HttpResponse r = s_->responses.front();
+    s_->responses.pop_front();
+    if (sink && r.status / 100 == 2) {
+      // Deliver in small pieces, as a network would.
+      for (size_t i = 0; i < r.body.size(); i += 7) {
+        if (!(*sink)(std::string_view(r.body).substr(i, 7))) break;
+      }
+      r.body.clear();
+    }
+    return r;
+  }
+
+ private:
+  Script* s_;
+};
+
+HttpResponse Resp(int status, std::string body, Headers h = {}) {
+  HttpResponse r;
+  r.status = status;
+  r.body = std::move(body);
+  r.headers = std::move(h);
+  return r;
+}
+
+std::string HeaderOf(const HttpRequest& r, const std::string& name) {
+  for (auto& [k, v] : r.headers) if (k == name) return v;
+  return "";
+}
+
+class FakeRunner : public ProcessRunner {
+ public:
+  int runs = 0;
+  Result<ProcessResult> Run(const std::vector<std::string>&, const std::vector<std::string>&, bool) override {
+    ++runs;
+    return ProcessResult{0, R"({"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"exec-)" +
+                                std::to_string(runs) + R"("}})"};
+  }
+};
+
+struct Fixture {
+  Script script;
+  MemoryFileSystem fs;
+  FakeRunner runner;
+  std::vector<std::chrono::milliseconds> slept;
+  std::ostringstream log_out;
+  Logger logger{0, &log_out};
+
+  std::unique_ptr<Client> Make(ClientConfig cc) {
+    cc.server = cc.server.empty() ? "https://127.0.0.1:6443" : cc.server;
+    ClientDeps d;
+    d.transport = [this](const TransportOptions&) { return std::make_unique<FakeTransport>(&script); };
+    d.fs = &fs;
+    d.runner = &runner;
+    d.env = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
+    d.sleep = [this](std::chrono::milliseconds m) { slept.push_back(m); };
+    d.log = &logger;
+    return std::make_unique<Client>(cc, ClientOptions{}, d);
+  }
+};
+
+const char* kStatus503 = R"({"kind":"Status","apiVersion":"v1","status":"Failure","message":"try later","reason":"ServiceUnavailable","code":503})";
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(client, Fixture)
+
+BOOST_AUTO_TEST_CASE(retries_429_and_5xx_only_with_retry_after) {
+  auto c = Make({});
+  script.responses = {Resp(429, "{}", {{"Retry-After", "2"}}), Resp(503, kStatus503, {{"Retry-After", "1"}}),
+                      Resp(200, R"({"ok":true})")};
+  auto r = c->Get("/version");
+  BOOST_REQUIRE_MESSAGE(r.ok(), r.status().message());
+  BOOST_CHECK_EQUAL(script.seen.size(), 3u);
+  BOOST_REQUIRE_EQUAL(slept.size(), 2u);
+  BOOST_CHECK(slept[0] == std::chrono::seconds(2));
+
+  script.seen.clear();
+  script.responses = {Resp(503, kStatus503)};
+  auto no_header = c->Get("/version");
+  BOOST_CHECK_EQUAL(script.seen.size(), 1u);
+  BOOST_CHECK_EQUAL(no_header.status().message(), "Error from server (ServiceUnavailable): try later");
+}
+
+BOOST_AUTO_TEST_CASE(gives_up_after_ten_retries) {
+  auto c = Make({});
+  for (int i = 0; i < 12; ++i) script.responses.push_back(Resp(429, "{}", {{"Retry-After", "0"}}));
+  auto r = c->Get("/x");
+  BOOST_CHECK(!r.ok());
+  BOOST_CHECK_EQUAL(script.seen.size(), 11u);
+  BOOST_CHECK_EQUAL(r.status().kind(), Kind::kTooManyRequests);
+}
+
+BOOST_AUTO_TEST_CASE(list_pages_and_restarts_on_expired_continue) {
+  auto c = Make({});
+  script.responses = {
+      Resp(200, R"({"metadata":{"continue":"c1"},"items":[{"n":1},{"n":2}]})"),
+      Resp(410, R"({"kind":"Status","reason":"Expired","code":410,"message":"continue expired"})"),
+      Resp(200, R"({"metadata":{"continue":"c2"},"items":[{"n":1},{"n":2}]})"),
+      Resp(200, R"({"metadata":{"resourceVersion":"42"},"items":[{"n":3}]})"),
+  };
+  std::vector<int64_t> got;
+  auto rv = c->List("/api/v1/nodes", {.label_selector = "a=b", .limit = 2}, [&](boost::json::object& o) {
+    got.push_back(o["n"].as_int64());
+    return Status::Ok();
+  });
+  BOOST_REQUIRE_MESSAGE(rv.ok(), rv.status().message());
+  BOOST_CHECK_EQUAL(*rv, "42");
+  BOOST_CHECK_EQUAL(script.seen[0].target, "/api/v1/nodes?labelSelector=a%3Db&limit=2");
+  BOOST_CHECK_EQUAL(script.seen[1].target, "/api/v1/nodes?labelSelector=a%3Db&limit=2&continue=c1");
+  BOOST_CHECK_EQUAL(script.seen[2].target, "/api/v1/nodes?labelSelector=a%3Db&limit=2");
+  // Items of the abandoned pass are delivered again: callers treat List as
+  // "these are the items" and must be idempotent per item.
+  BOOST_CHECK_EQUAL(got.size(), 5u);
+  BOOST_CHECK_EQUAL(got.back(), 3);
+}
+
+BOOST_AUTO_TEST_CASE(exec_credential_refreshed_once_on_401) {
+  ClientConfig cc;
+  cc.exec = ExecConfig{"plug", {}, {}, "client.authentication.k8s.io/v1", "", false, "Never"};
+  auto c = Make(cc);
+  script.responses = {Resp(401, "{}"), Resp(200, "{}")};
+  BOOST_REQUIRE(c->Get("/version").ok());
+  BOOST_CHECK_EQUAL(HeaderOf(script.seen[0], "Authorization"), "Bearer exec-1");
+  BOOST_CHECK_EQUAL(HeaderOf(script.seen[1], "Authorization"), "Bearer exec-2");
+
+  script.responses = {Resp(401, "{}"), Resp(401, "{}"), Resp(200, "{}")};
+  auto r = c->Get("/version");
+  BOOST_CHECK_EQUAL(r.status().kind(), Kind::kUnauthorized);
+  BOOST_CHECK_EQUAL(runner.runs, 3);
+}
+
+BOOST_AUTO_TEST_CASE(token_file_wins_over_token_and_is_reread_after_401) {
+  fs.Add("/tok", "file-1\n");
+  ClientConfig cc;
+  cc.token = "static";
+  cc.token_file = "/tok";
+  auto c = Make(cc);
+  script.responses = {Resp(200, "{}"), Resp(401, "{}"), Resp(200, "{}")};
+  BOOST_REQUIRE(c->Get("/a").ok());
+  BOOST_CHECK_EQUAL(HeaderOf(script.seen[0], "Authorization"), "Bearer file-1");
+  fs.Add("/tok", "file-2");
+  BOOST_REQUIRE(c->Get("/b").ok());
+  BOOST_CHECK_EQUAL(HeaderOf(script.seen[2], "Authorization"), "Bearer file-2");
+}
+
+BOOST_AUTO_TEST_CASE(basic_auth_and_impersonation_headers) {
+  ClientConfig cc;
+  cc.username = "admin";
+  cc.password = "secret";
+  cc.as = "jane";
+  cc.as_groups = {"devs", "ops"};
+  auto c = Make(cc);
+  script.responses = {Resp(200, "{}")};
+  BOOST_REQUIRE(c->Get("/a").ok());
+  BOOST_CHECK_EQUAL(HeaderOf(script.seen[0], "Authorization"), "Basic YWRtaW46c2VjcmV0");
+  BOOST_CHECK_EQUAL(HeaderOf(script.seen[0], "Impersonate-User"), "jane");
+  int groups = 0;
+  for (auto& [k, v] : script.seen[0].headers) groups += k == "Impersonate-Group";
+  BOOST_CHECK_EQUAL(groups, 2);
+}
+
+BOOST_AUTO_TEST_CASE(apply_sends_field_manager_and_apply_patch_content_type) {
+  auto c = Make({});
+  script.responses = {Resp(200, "{}")};
+  boost::json::value obj = {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", "x"}}}};
+  BOOST_REQUIRE(c->Apply("/api/v1/namespaces/d/configmaps/x", obj, "kubectl-lm", true, DryRun::kServer).ok());
+  BOOST_CHECK_EQUAL(script.seen[0].method, "PATCH");
+  BOOST_CHECK_EQUAL(script.seen[0].target,
+                    "/api/v1/namespaces/d/configmaps/x?fieldManager=kubectl-lm&force=true&dryRun=All&fieldValidation=Strict");
+  BOOST_CHECK_EQUAL(HeaderOf(script.seen[0], "Content-Type"), "application/apply-patch+yaml");
+}
+
+BOOST_AUTO_TEST_CASE(watch_splits_events_across_chunks_and_reports_gone) {
+  auto c = Make({});
+  script.responses = {Resp(200,
+      "{\"type\":\"ADDED\",\"object\":{\"metadata\":{\"name\":\"a\"}}}\n"
+      "{\"type\":\"BOOKMARK\",\"object\":{\"metadata\":{\"resourceVersion\":\"9\"}}}\n"
+      "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"code\":410,\"reason\":\"Expired\",\"message\":\"too old resource version\"}}\n")};
+  std::vector<std::string> types;
+  Status s = c->Watch("/api/v1/pods", {}, "5", 30, [&](const WatchEvent& e) {
+    types.push_back(e.type);
+    return true;
+  });
+  BOOST_CHECK_EQUAL(types.size(), 2u);
+  BOOST_CHECK_EQUAL(types[1], "BOOKMARK");
+  BOOST_CHECK_EQUAL(s.kind(), Kind::kGone);
+  BOOST_CHECK_EQUAL(script.seen[0].target,
+                    "/api/v1/pods?watch=1&allowWatchBookmarks=true&resourceVersion=5&timeoutSeconds=30");
+}
+
+BOOST_AUTO_TEST_CASE(server_warnings_printed_once_each) {
+  auto c = Make({});
+  Headers h = {{"Warning", "299 - \"v1 ComponentStatus is deprecated\""}};
+  script.responses = {Resp(200, "{}", h), Resp(200, "{}", h)};
+  BOOST_REQUIRE(c->Get("/a").ok());
+  BOOST_REQUIRE(c->Get("/a").ok());
+  BOOST_CHECK_EQUAL(log_out.str(), "Warning: v1 ComponentStatus is deprecated\n");
+}
+
+BOOST_AUTO_TEST_CASE(verbose_log_never_shows_token_or_secret_data) {
+  logger = Logger(10, &log_out);
+  ClientConfig cc;
+  cc.token = "sekret-token-value";
+  auto c = Make(cc);
+  script.responses = {Resp(200, R"({"kind":"Secret","data":{"HF_TOKEN":"aGZfc2VrcmV0"}})")};
+  boost::json::value secret = {{"apiVersion", "v1"}, {"kind", "Secret"}, {"stringData", {{"token", "hf_sekret"}}}};
+  BOOST_REQUIRE(c->Apply("/api/v1/namespaces/d/secrets/s", secret, "kubectl-lm", false, DryRun::kNone).ok());
+  std::string log = log_out.str();
+  BOOST_CHECK(log.find("PATCH https://127.0.0.1:6443/api/v1/namespaces/d/secrets/s") != std::string::npos);
+  BOOST_CHECK(log.find("Authorization: Bearer <masked>") != std::string::npos);
+  BOOST_CHECK(log.find("sekret") == std::string::npos);
+  BOOST_CHECK(log.find("aGZfc2VrcmV0") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(service_proxy_path) {
+  BOOST_CHECK_EQUAL(Client::ServiceProxyPath("ml", "phi", "http", "/v1/chat/completions"),
+                    "/api/v1/namespaces/ml/services/phi:http/proxy/v1/chat/completions");
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,149 @@
+// The exec credential protocol, with the real process runner and a test
+// plugin script (tests/testdata/exec-plugin) that checks the
+// KUBERNETES_EXEC_INFO it receives.
+#include <boost/test/unit_test.hpp>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "kube/exec_credential.h"
+
+using namespace kube;
+using namespace std::chrono;
+
+namespace {
+
+const std::string kPlugin = std::string(TESTDATA_DIR) + "/exec-plugin";
+
+ExecConfig Plugin(std::vector<std::pair<std::string, std::string>> env, std::string api = "client.authentication.k8s.io/v1") {
+  ExecConfig e;
+  e.command = kPlugin;
+  e.api_version = api;
+  e.interactive_mode = "Never";
+  e.env = std::move(env);
+  return e;
+}
+
+struct FakeClock {
+  system_clock::time_point now = system_clock::from_time_t(1'800'000'000);
+  Clock fn() { return [this] { return now; }; }
+};
+
+int Lines(const std::string& path) {
+  std::ifstream in(path);
+  int n = 0;
+  for (std::string l; std::getline(in, l);) ++n;
+  return n;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(exec_credential)
+
+BOOST_AUTO_TEST_CASE(sends_exec_info_and_reads_token) {
+  RealProcessRunner runner;
+  FakeClock clock;
+  auto exec = Plugin({{"PLUGIN_TOKEN", "tok-1"},
+                      {"EXPECT_INFO", R"({"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","spec":{"interactive":false}})"}});
+  ExecProvider p(exec, "", &runner, ProcessEnv(), clock.fn(), false);
+  auto c = p.Get();
+  BOOST_REQUIRE_MESSAGE(c.ok(), c.status().message());
+  BOOST_CHECK_EQUAL(c->token, "tok-1");
+  BOOST_CHECK(!c->expiry.has_value());
+}
+
+BOOST_AUTO_TEST_CASE(provides_cluster_info_only_when_asked) {
+  RealProcessRunner runner;
+  FakeClock clock;
+  auto exec = Plugin({{"PLUGIN_TOKEN", "t"},
+                      {"EXPECT_INFO", R"({"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","spec":{"interactive":false,"cluster":{"server":"https://x:1","certificate-authority-data":"Q0E="}}})"}},
+                     "client.authentication.k8s.io/v1beta1");
+  exec.provide_cluster_info = true;
+  ExecProvider p(exec, R"({"server":"https://x:1","certificate-authority-data":"Q0E="})", &runner, ProcessEnv(),
+                 clock.fn(), false);
+  auto c = p.Get();
+  BOOST_REQUIRE_MESSAGE(c.ok(), c.status().message());
+  BOOST_CHECK_EQUAL(c->token, "t");
+}
+
+BOOST_AUTO_TEST_CASE(returns_client_certificate) {
+  RealProcessRunner runner;
+  FakeClock clock;
+  std::string dir = std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp";
+  std::ofstream(dir + "/lm-test.crt") << "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+  std::ofstream(dir + "/lm-test.key") << "-----BEGIN PRIVATE KEY-----\nBBBB\n-----END PRIVATE KEY-----\n";
+  ExecProvider p(Plugin({{"PLUGIN_CERT_FILE", dir + "/lm-test.crt"}, {"PLUGIN_KEY_FILE", dir + "/lm-test.key"}}), "",
+                 &runner, ProcessEnv(), clock.fn(), false);
+  auto c = p.Get();
+  BOOST_REQUIRE_MESSAGE(c.ok(), c.status().message());
+  BOOST_CHECK(c->token.empty());
+  BOOST_CHECK_EQUAL(c->client_cert_pem, "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----");
+  BOOST_CHECK(c->client_key_pem.find("BEGIN PRIVATE KEY") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(caches_until_expiry_then_runs_again) {
+  RealProcessRunner runner;
+  FakeClock clock;
+  std::string count = (std::getenv("TMPDIR") ? std::string(std::getenv("TMPDIR")) : "/tmp") + "/lm-exec-count";
+  std::remove(count.c_str());
+  // 1'800'000'000 is 2027-01-15T08:00:00Z; the credential expires an hour later.
+  ExecProvider p(Plugin({{"PLUGIN_TOKEN", "t"}, {"PLUGIN_EXPIRY", "2027-01-15T09:00:00Z"}, {"PLUGIN_COUNT_FILE", count}}),
+                 "", &runner, ProcessEnv(), clock.fn(), false);
+  BOOST_REQUIRE(p.Get().ok());
+  BOOST_REQUIRE(p.Get().ok());
+  BOOST_CHECK_EQUAL(Lines(count), 1);
+  clock.now += minutes(59);
+  BOOST_REQUIRE(p.Get().ok());
+  BOOST_CHECK_EQUAL(Lines(count), 1);
+  clock.now += minutes(2);
+  BOOST_REQUIRE(p.Get().ok());
+  BOOST_CHECK_EQUAL(Lines(count), 2);
+  p.Invalidate();  // what the client does after a 401
+  BOOST_REQUIRE(p.Get().ok());
+  BOOST_CHECK_EQUAL(Lines(count), 3);
+}
+
+BOOST_AUTO_TEST_CASE(missing_plugin_prints_install_hint_on_one_line) {
+  RealProcessRunner runner;
+  FakeClock clock;
+  ExecConfig e = Plugin({});
+  e.command = "kubelogin-not-installed";
+  e.install_hint = "install kubelogin:\n  az aks install-cli";
+  ExecProvider p(e, "", &runner, ProcessEnv(), clock.fn(), false);
+  auto c = p.Get();
+  BOOST_REQUIRE(!c.ok());
+  BOOST_CHECK_EQUAL(c.status().message(),
+                    "exec: executable kubelogin-not-installed not found: install kubelogin:   az aks install-cli");
+}
+
+BOOST_AUTO_TEST_CASE(failing_plugin_and_wrong_api_version) {
+  RealProcessRunner runner;
+  FakeClock clock;
+  ExecProvider bad(Plugin({{"EXPECT_INFO", "something else"}}), "", &runner, ProcessEnv(), clock.fn(), false);
+  BOOST_CHECK_EQUAL(bad.Get().status().message(), "exec: executable " + kPlugin + " failed with exit code 3");
+  ExecProvider old(Plugin({}, "client.authentication.k8s.io/v1alpha1"), "", &runner, ProcessEnv(), clock.fn(), false);
+  BOOST_CHECK(old.Get().status().message().find("invalid apiVersion") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(always_interactive_needs_a_terminal) {
+  RealProcessRunner runner;
+  FakeClock clock;
+  ExecConfig e = Plugin({{"PLUGIN_TOKEN", "t"}});
+  e.interactive_mode = "Always";
+  ExecProvider p(e, "", &runner, ProcessEnv(), clock.fn(), false);
+  BOOST_CHECK(p.Get().status().message().find("standard input is not a terminal") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(parse_checks_output) {
+  ExecConfig e = Plugin({});
+  BOOST_CHECK(!ParseExecCredential(e, "not json").ok());
+  BOOST_CHECK(!ParseExecCredential(e, R"({"apiVersion":"client.authentication.k8s.io/v1beta1","status":{"token":"x"}})").ok());
+  BOOST_CHECK(!ParseExecCredential(e, R"({"apiVersion":"client.authentication.k8s.io/v1"})").ok());
+  BOOST_CHECK(!ParseExecCredential(e, R"({"apiVersion":"client.authentication.k8s.io/v1","status":{}})").ok());
+  BOOST_CHECK(!ParseExecCredential(e, R"({"apiVersion":"client.authentication.k8s.io/v1","status":{"clientCertificateData":"x"}})").ok());
+  auto ok = ParseExecCredential(e, R"({"apiVersion":"client.authentication.k8s.io/v1","status":{"token":"x","expirationTimestamp":"2026-11-28T12:00:00.5+01:00"}})");
+  BOOST_REQUIRE(ok.ok());
+  BOOST_CHECK(*ok->expiry == system_clock::from_time_t(1795863600));  // 11:00:00Z
+}
+
+BOOST_AUTO_TEST_SUITE_END()
