@@ -11,6 +11,8 @@ namespace lm {
 
 const std::vector<Command>& Commands() {
   static const std::vector<Command> commands = {
+      {"nodes", "List GPU nodes: product, memory, total and free GPUs", RunNodes},
+      {"models", "List the model catalog; --fits or NAME: what fits where, and why", RunModels},
       {"version", "Print the client and server versions", RunVersion},
       {"help", "List the commands and the global flags", RunHelp},
   };

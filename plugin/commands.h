@@ -13,5 +13,7 @@ struct App;
 
 kube::Status RunVersion(App& app, const std::vector<std::string>& args);
 kube::Status RunHelp(App& app, const std::vector<std::string>& args);
+kube::Status RunNodes(App& app, const std::vector<std::string>& args);
+kube::Status RunModels(App& app, const std::vector<std::string>& args);
 
 }  // namespace lm

@@ -1,0 +1,220 @@
+#include "gpu/inventory.h"
+
+#include <algorithm>
+
+#include <boost/json.hpp>
+
+#include "gpu/instance_types.h"
+
+namespace gpu {
+namespace json = boost::json;
+namespace {
+
+const json::object* Obj(const json::object& o, const char* key) {
+  auto* v = o.if_contains(key);
+  return v && v->is_object() ? &v->as_object() : nullptr;
+}
+const json::array* Arr(const json::object& o, const char* key) {
+  auto* v = o.if_contains(key);
+  return v && v->is_array() ? &v->as_array() : nullptr;
+}
+std::string Str(const json::object* o, const char* key) {
+  if (!o) return "";
+  auto* v = o->if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string()) : "";
+}
+
+std::optional<long> ParseLong(const std::string& s) {
+  if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  return std::stol(s);
+}
+
+std::map<std::string, kube::Quantity> GpuQuantities(const json::object* resources) {
+  std::map<std::string, kube::Quantity> out;
+  if (!resources) return out;
+  for (const auto& [k, v] : *resources) {
+    std::string name(k);
+    if (!IsGpuResource(name) || !v.is_string()) continue;
+    auto q = kube::Quantity::Parse(std::string(v.as_string()));
+    if (q.ok()) out[name] = *q;
+  }
+  return out;
+}
+
+// A container's request per GPU resource: requests, else limits (an
+// extended resource's request must equal its limit and defaults to it).
+std::map<std::string, kube::Quantity> ContainerGpus(const json::object& c) {
+  const json::object* res = Obj(c, "resources");
+  if (!res) return {};
+  auto out = GpuQuantities(Obj(*res, "limits"));
+  for (auto& [k, v] : GpuQuantities(Obj(*res, "requests"))) out[k] = v;
+  return out;
+}
+
+// "mig-3g.40gb" -> 40 GB, as a fallback when no memory label names it.
+std::optional<long> MigMemoryFromName(const std::string& resource) {
+  auto dot = resource.rfind('.');
+  auto gb = resource.rfind("gb");
+  if (dot == std::string::npos || gb == std::string::npos || gb <= dot) return std::nullopt;
+  auto n = ParseLong(resource.substr(dot + 1, gb - dot - 1));
+  if (!n) return std::nullopt;
+  return *n * 1000L * 1000 * 1000 / (1024L * 1024);  // GB to MiB
+}
+
+}  // namespace
+
+bool DefaultTolerationsCover(const Taint& t) {
+  if (t.effect == "PreferNoSchedule") return true;  // never keeps a pod off
+  if (t.effect != "NoSchedule") return false;
+  if (t.key == "nvidia.com/gpu") return true;             // operator Exists
+  return t.key == "sku" && t.value == "gpu";              // operator Equal
+}
+
+bool IsGpuResource(const std::string& name) {
+  return name == "nvidia.com/gpu" || name == "nvidia.com/gpu.shared" || name.rfind("nvidia.com/mig-", 0) == 0;
+}
+
+long long NodeGpus::allocatable() const {
+  long long n = 0;
+  for (const auto& r : resources) n += r.allocatable;
+  return n;
+}
+long long NodeGpus::requested() const {
+  long long n = 0;
+  for (const auto& r : resources) n += r.requested;
+  return n;
+}
+long long NodeGpus::free() const {
+  long long n = 0;
+  for (const auto& r : resources) n += r.free();
+  return n;
+}
+std::vector<Taint> NodeGpus::untolerated_taints() const {
+  std::vector<Taint> out;
+  for (const auto& t : taints) {
+    if (!DefaultTolerationsCover(t)) out.push_back(t);
+  }
+  return out;
+}
+
+std::map<std::string, kube::Quantity> EffectiveGpuRequests(const json::object& pod) {
+  const json::object* spec = Obj(pod, "spec");
+  if (!spec) return {};
+  std::map<std::string, kube::Quantity> sum;
+  if (auto* cs = Arr(*spec, "containers")) {
+    for (const auto& c : *cs) {
+      if (!c.is_object()) continue;
+      for (auto& [k, v] : ContainerGpus(c.as_object())) sum[k] = sum[k] + v;
+    }
+  }
+  // Init containers run one at a time, before the containers: the pod needs
+  // the most any one of them needs, if that is more than the containers'.
+  // (A restartable "sidecar" init container runs alongside; kubelet adds
+  // those to the sum. GPU sidecars are vanishingly rare; we take the max.)
+  if (auto* ics = Arr(*spec, "initContainers")) {
+    for (const auto& c : *ics) {
+      if (!c.is_object()) continue;
+      for (auto& [k, v] : ContainerGpus(c.as_object())) {
+        if (sum[k] < v) sum[k] = v;
+      }
+    }
+  }
+  for (auto& [k, v] : GpuQuantities(Obj(*spec, "overhead"))) sum[k] = sum[k] + v;
+  return sum;
+}
+
+void InventoryBuilder::AddNode(const json::object& node) {
+  const json::object* md = Obj(node, "metadata");
+  const json::object* labels = md ? Obj(*md, "labels") : nullptr;
+  const json::object* spec = Obj(node, "spec");
+  const json::object* status = Obj(node, "status");
+  NodeGpus n;
+  n.name = Str(md, "name");
+  auto label = [&](const char* k) { return Str(labels, k); };
+
+  // GPU Feature Discovery's labels first, the legacy nvidia.com/cuda.* second.
+  n.product = label("nvidia.com/gpu.product");
+  n.family = label("nvidia.com/gpu.family");
+  if (auto m = ParseLong(label("nvidia.com/gpu.memory"))) {
+    n.memory_mib = m;
+    n.memory_source = MemorySource::kLabel;
+  }
+  n.driver_version = label("nvidia.com/cuda.driver-version.full");
+  if (n.driver_version.empty()) n.driver_version = label("nvidia.com/cuda.driver-version.major");
+  if (n.driver_version.empty()) n.driver_version = label("nvidia.com/cuda.driver.major");
+  n.instance_type = label("node.kubernetes.io/instance-type");
+  if (n.instance_type.empty()) n.instance_type = label("beta.kubernetes.io/instance-type");
+  if (auto it = LookupInstanceType(n.instance_type)) {
+    if (n.product.empty()) n.product = it->product;
+    if (n.family.empty()) n.family = it->family;
+    if (!n.memory_mib) {
+      n.memory_mib = it->memory_mib;
+      n.memory_source = MemorySource::kInstanceType;
+    }
+  }
+  bool time_sliced = label("nvidia.com/gpu.sharing-strategy") == "time-slicing" ||
+                     ParseLong(label("nvidia.com/gpu.replicas")).value_or(1) > 1;
+
+  const json::object* alloc = status ? Obj(*status, "allocatable") : nullptr;
+  if (!alloc && status) alloc = Obj(*status, "capacity");
+  for (auto& [name, q] : GpuQuantities(alloc)) {
+    GpuResource r;
+    r.name = name;
+    r.allocatable = q.Value();
+    r.mig = name.rfind("nvidia.com/mig-", 0) == 0;
+    r.shared = name == "nvidia.com/gpu.shared" || (name == "nvidia.com/gpu" && time_sliced);
+    if (r.mig) {
+      std::string type = name.substr(std::string("nvidia.com/").size());
+      r.memory_mib = ParseLong(label(("nvidia.com/" + type + ".memory").c_str()));
+      if (!r.memory_mib) r.memory_mib = MigMemoryFromName(name);
+    } else {
+      r.memory_mib = n.memory_mib;
+    }
+    if (r.allocatable > 0) n.resources.push_back(r);
+  }
+
+  if (spec) {
+    if (auto* u = spec->if_contains("unschedulable"); u && u->is_bool()) n.unschedulable = u->as_bool();
+    if (auto* ts = Arr(*spec, "taints")) {
+      for (const auto& t : *ts) {
+        if (!t.is_object()) continue;
+        Taint taint{Str(&t.as_object(), "key"), Str(&t.as_object(), "value"), Str(&t.as_object(), "effect")};
+        if (taint.effect == "NoSchedule" || taint.effect == "NoExecute") n.taints.push_back(taint);
+      }
+    }
+  }
+  if (auto* conds = status ? Arr(*status, "conditions") : nullptr) {
+    for (const auto& c : *conds) {
+      if (c.is_object() && Str(&c.as_object(), "type") == "Ready") n.ready = Str(&c.as_object(), "status") == "True";
+    }
+  }
+  nodes_[n.name] = std::move(n);
+}
+
+void InventoryBuilder::AddPod(const json::object& pod) {
+  const json::object* spec = Obj(pod, "spec");
+  std::string node = Str(spec, "nodeName");
+  std::string phase = Str(Obj(pod, "status"), "phase");
+  if (node.empty() || phase == "Succeeded" || phase == "Failed") return;
+  auto gpus = EffectiveGpuRequests(pod);
+  if (gpus.empty()) return;
+  auto& sums = requested_[node];
+  for (auto& [k, v] : gpus) sums[k] = sums[k] + v;
+}
+
+std::vector<NodeGpus> InventoryBuilder::Finish() const {
+  std::vector<NodeGpus> out;
+  out.reserve(nodes_.size());
+  for (const auto& [name, n] : nodes_) {
+    NodeGpus copy = n;
+    if (auto it = requested_.find(name); it != requested_.end()) {
+      for (auto& r : copy.resources) {
+        if (auto q = it->second.find(r.name); q != it->second.end()) r.requested = q->second.Value();
+      }
+    }
+    out.push_back(std::move(copy));
+  }
+  return out;
+}
+
+}  // namespace gpu

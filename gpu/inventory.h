@@ -1,0 +1,86 @@
+// GPU inventory: what each node offers, from Node and Pod objects as the API
+// server returns them. Pure: objects in, plain structs out.
+//
+// Nodes and pods can be fed in any order, page by page; the builder keeps a
+// small record per node and nothing per pod, so memory does not grow with
+// the number of pods.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+#include "kube/quantity.h"
+
+namespace gpu {
+
+struct Taint {
+  std::string key, value, effect;
+  std::string ToString() const { return key + (value.empty() ? "" : "=" + value) + ":" + effect; }
+};
+
+// The tolerations every workload of ours carries (KAITO adds the same two):
+// nvidia.com/gpu Exists NoSchedule, and sku=gpu NoSchedule.
+bool DefaultTolerationsCover(const Taint& taint);
+
+// One GPU resource of a node: nvidia.com/gpu, nvidia.com/gpu.shared or a
+// MIG slice type (nvidia.com/mig-3g.40gb).
+struct GpuResource {
+  std::string name;
+  long long allocatable = 0;
+  long long requested = 0;
+  long long free() const { return allocatable > requested ? allocatable - requested : 0; }
+  bool mig = false;
+  bool shared = false;                 // time-sliced: replicas share one GPU's memory
+  std::optional<long> memory_mib;      // per device (whole GPU or one slice)
+};
+
+enum class MemorySource { kLabel, kInstanceType, kUnknown };
+
+struct NodeGpus {
+  std::string name;
+  std::string product;                 // "" = unknown
+  std::string family;
+  std::optional<long> memory_mib;      // per whole GPU
+  MemorySource memory_source = MemorySource::kUnknown;
+  std::string instance_type;
+  std::string driver_version;          // e.g. "550.127.05", or the major alone
+  std::vector<GpuResource> resources;  // sorted by name; empty for a CPU node
+  bool ready = false;
+  bool unschedulable = false;
+  std::vector<Taint> taints;           // NoSchedule and NoExecute only
+
+  bool has_gpus() const { return !resources.empty(); }
+  long long allocatable() const;       // devices over all GPU resources
+  long long requested() const;
+  long long free() const;
+  // Taints our default tolerations do not cover.
+  std::vector<Taint> untolerated_taints() const;
+};
+
+// True for the resource names that denote GPUs.
+bool IsGpuResource(const std::string& name);
+
+// A pod's effective request per GPU resource: the larger of the biggest init
+// container and the sum of the containers, plus overhead; an extended
+// resource's request defaults to its limit.
+std::map<std::string, kube::Quantity> EffectiveGpuRequests(const boost::json::object& pod);
+
+class InventoryBuilder {
+ public:
+  void AddNode(const boost::json::object& node);
+  // Counts the pod against its node when it is bound and neither Succeeded
+  // nor Failed; other pods are ignored.
+  void AddPod(const boost::json::object& pod);
+  // The nodes in name order; pods on nodes never added are dropped.
+  std::vector<NodeGpus> Finish() const;
+
+ private:
+  std::map<std::string, NodeGpus> nodes_;
+  std::map<std::string, std::map<std::string, kube::Quantity>> requested_;  // node -> resource -> sum
+};
+
+}  // namespace gpu

@@ -1,0 +1,243 @@
+#include "gpu/placement.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+
+namespace gpu {
+namespace {
+
+constexpr double kGiB = 1024.0 * 1024 * 1024;
+constexpr double kLoadExpansion = 1.02;   // weights grow this much on load
+constexpr double kSizeOverhead = 0.05;    // overhead that grows with the model
+constexpr double kFixedOverheadGiB = 2.3; // CUDA context, NCCL, activations, graphs
+
+std::string Gib(double v) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.1f GiB", v);
+  return b;
+}
+
+long RequiredContext(const PlanRequest& r) {
+  if (r.context) return *r.context;
+  return std::min(kMinimumContext, r.model->max_context);
+}
+
+// What one GPU resource of a node can do for the request.
+struct Fit {
+  bool ok = false;
+  std::string reason;
+  int tp = 0;
+  long context = 0;
+  int replicas = 0;
+};
+
+Fit FitResource(const PlanRequest& r, const GpuResource& res) {
+  const Model& m = *r.model;
+  Fit f;
+  double gpu_gib = *res.memory_mib / 1024.0;
+  std::vector<int> tps;
+  if (r.tp) {
+    tps.push_back(*r.tp);
+  } else {
+    for (int tp = 1; tp <= res.allocatable; tp *= 2) tps.push_back(tp);
+    // Nodes with 6 or 12 GPUs can still run TP 3 or 6 where heads divide.
+    for (int tp = 3; tp <= res.allocatable; tp += 3) tps.push_back(tp);
+    std::sort(tps.begin(), tps.end());
+  }
+  if (res.mig) {
+    tps.erase(std::remove_if(tps.begin(), tps.end(), [](int t) { return t != 1; }), tps.end());
+    if (tps.empty()) {
+      f.reason = "MIG slices cannot be combined: tensor parallelism is 1 on them";
+      return f;
+    }
+  }
+  int last_valid = 0;
+  for (int tp : tps) {
+    if (!TpDividesHeads(m, tp)) continue;
+    if (tp > res.allocatable) {
+      f.reason = "has " + std::to_string(res.allocatable) + " GPU(s), TP " + std::to_string(tp) + " needs " +
+                 std::to_string(tp);
+      return f;
+    }
+    last_valid = tp;
+    double need = MemoryPerGpuGiB(m, r.dtype_bytes, tp, RequiredContext(r));
+    if (need > gpu_gib * r.utilization) continue;
+    f.tp = tp;
+    f.context = r.context ? *r.context : LargestContext(m, r.dtype_bytes, tp, gpu_gib, r.utilization);
+    if (res.free() < tp) {
+      f.reason = "too few free GPUs: needs " + std::to_string(tp) + ", " + std::to_string(res.free()) + " of " +
+                 std::to_string(res.allocatable) + " free";
+      return f;
+    }
+    f.ok = true;
+    f.replicas = static_cast<int>(res.free() / tp);
+    return f;
+  }
+  if (last_valid == 0) {
+    f.reason = r.tp ? "TP " + std::to_string(*r.tp) + " must divide the model's " +
+                          std::to_string(m.attention_heads) + " attention and " + std::to_string(m.kv_heads) +
+                          " KV heads"
+                    : "no tensor-parallel size up to its GPU count divides the model's heads";
+    return f;
+  }
+  f.reason = "GPU too small: needs " + Gib(MemoryPerGpuGiB(m, r.dtype_bytes, last_valid, RequiredContext(r))) +
+             " per GPU at TP " + std::to_string(last_valid) + " for " + std::to_string(RequiredContext(r)) +
+             " tokens, has " + Gib(gpu_gib) + " x " + std::to_string(r.utilization).substr(0, 4);
+  return f;
+}
+
+}  // namespace
+
+double MemoryPerGpuGiB(const Model& m, int dtype_bytes, int tp, long context) {
+  double w = m.WeightsGiB(dtype_bytes);
+  return kLoadExpansion * w / tp + kSizeOverhead * w / tp + kFixedOverheadGiB +
+         static_cast<double>(m.KvBytesPerToken(dtype_bytes)) * context / tp / kGiB;
+}
+
+long LargestContext(const Model& m, int dtype_bytes, int tp, double gpu_gib, double utilization) {
+  double w = m.WeightsGiB(dtype_bytes);
+  double left = gpu_gib * utilization - (kLoadExpansion + kSizeOverhead) * w / tp - kFixedOverheadGiB;
+  if (left <= 0) return 0;
+  double tokens = std::floor(left * tp * kGiB / static_cast<double>(m.KvBytesPerToken(dtype_bytes)));
+  return static_cast<long>(std::min<double>(tokens, m.max_context));
+}
+
+bool TpDividesHeads(const Model& m, int tp) {
+  return tp >= 1 && m.attention_heads % tp == 0 && m.kv_heads % tp == 0;
+}
+
+Plan PlanPlacement(const PlanRequest& r, const std::vector<NodeGpus>& nodes) {
+  Plan plan;
+  // Every node gets a verdict; candidates are (node, resource, fit).
+  struct Candidate {
+    size_t verdict;
+    std::string resource;
+    Fit fit;
+    bool whole_gpu;
+  };
+  std::vector<Candidate> candidates;
+  for (const NodeGpus& n : nodes) {
+    if (!n.has_gpus()) continue;
+    NodeVerdict v;
+    v.node = n.name;
+    auto untolerated = n.untolerated_taints();
+    if (!r.nodes.empty() && std::find(r.nodes.begin(), r.nodes.end(), n.name) == r.nodes.end()) {
+      v.reason = "not named by --node";
+    } else if (!n.ready) {
+      v.reason = "not ready";
+    } else if (n.unschedulable) {
+      v.reason = "cordoned (unschedulable)";
+    } else if (!untolerated.empty()) {
+      v.reason = "tainted " + untolerated.front().ToString() + ", which the GPU tolerations do not cover";
+    } else {
+      // Try each GPU resource, largest devices first, so that a node's
+      // reason speaks of the best it has.
+      std::vector<const GpuResource*> by_memory;
+      for (const GpuResource& res : n.resources) by_memory.push_back(&res);
+      std::stable_sort(by_memory.begin(), by_memory.end(), [](const GpuResource* a, const GpuResource* b) {
+        return a->memory_mib.value_or(0) > b->memory_mib.value_or(0);
+      });
+      std::string best_reason;
+      bool best_has_tp = false;
+      for (const GpuResource* resp : by_memory) {
+        const GpuResource& res = *resp;
+        if (res.shared) {
+          if (best_reason.empty()) best_reason = "GPUs are time-sliced (" + res.name + "): their memory is shared, not reserved";
+          continue;
+        }
+        if (!res.memory_mib) {
+          best_reason = "GPU memory unknown: no nvidia.com/gpu.memory label" +
+                        (n.instance_type.empty() ? std::string() : " and instance type " + n.instance_type +
+                                                                       " is not in kubectl-lm's table");
+          continue;
+        }
+        Fit f = FitResource(r, res);
+        if (f.tp > 0 || f.ok) {
+          candidates.push_back({plan.verdicts.size(), res.name, f, !res.mig});
+        }
+        // A resource that fits but lacks free devices says more than one too small.
+        if (!f.ok && (best_reason.empty() || (f.tp > 0 && !best_has_tp))) {
+          best_reason = f.reason;
+          best_has_tp = f.tp > 0;
+        }
+      }
+      v.reason = best_reason;
+    }
+    plan.verdicts.push_back(v);
+  }
+
+  // Choose one (TP, resource) for every replica: the smallest TP that fits
+  // some node now, whole GPUs before MIG slices, then the largest context.
+  const Candidate* best = nullptr;
+  for (const Candidate& c : candidates) {
+    if (!c.fit.ok) continue;
+    if (!best || c.fit.tp < best->fit.tp || (c.fit.tp == best->fit.tp && c.whole_gpu && !best->whole_gpu) ||
+        (c.fit.tp == best->fit.tp && c.whole_gpu == best->whole_gpu && c.fit.context > best->fit.context)) {
+      best = &c;
+    }
+  }
+  if (!best) {
+    plan.summary = "fits no node";
+    for (const Candidate& c : candidates) {
+      NodeVerdict& v = plan.verdicts[c.verdict];
+      v.tp = c.fit.tp;
+      v.context = c.fit.context;
+      v.resource = c.resource;
+    }
+    return plan;
+  }
+  plan.tp = best->fit.tp;
+  plan.resource = best->resource;
+  // The nodes at that TP and resource, largest context first, until the
+  // replicas are held; the context is the smallest among them.
+  std::vector<const Candidate*> same;
+  for (const Candidate& c : candidates) {
+    if (c.fit.ok && c.fit.tp == plan.tp && c.resource == plan.resource) same.push_back(&c);
+  }
+  std::stable_sort(same.begin(), same.end(),
+                   [](const Candidate* a, const Candidate* b) { return a->fit.context > b->fit.context; });
+  int held = 0;
+  long context = same.front()->fit.context;
+  for (const Candidate* c : same) {
+    if (held >= r.replicas) break;
+    held += c->fit.replicas;
+    context = std::min(context, c->fit.context);
+  }
+  if (held < r.replicas) {
+    plan.summary = "the nodes that fit hold " + std::to_string(held) + " of " + std::to_string(r.replicas) +
+                   " replicas at TP " + std::to_string(plan.tp);
+  }
+  plan.context = context;
+  plan.per_gpu_gib = MemoryPerGpuGiB(*r.model, r.dtype_bytes, plan.tp, plan.context);
+  // Every node that holds the plan passes, so the scheduler can use any of them.
+  for (const Candidate& c : candidates) {
+    NodeVerdict& v = plan.verdicts[c.verdict];
+    if (c.fit.ok && c.fit.tp == plan.tp && c.resource == plan.resource && c.fit.context >= plan.context) {
+      if (v.fits) continue;
+      v.fits = true;
+      v.tp = c.fit.tp;
+      v.context = c.fit.context;
+      v.resource = c.resource;
+      v.replicas = c.fit.replicas;
+      v.reason = "fits: TP " + std::to_string(c.fit.tp) + " on " + c.resource + ", up to " +
+                 std::to_string(c.fit.context) + " tokens";
+      plan.nodes.push_back(v.node);
+    } else if (!v.fits && c.fit.ok) {
+      v.tp = c.fit.tp;
+      v.context = c.fit.context;
+      v.resource = c.resource;
+      v.reason = "fits only at TP " + std::to_string(c.fit.tp) + " on " + c.resource + "; the plan uses TP " +
+                 std::to_string(plan.tp) + " on " + plan.resource;
+    }
+  }
+  plan.ok = held >= r.replicas;
+  if (plan.ok) {
+    plan.summary = "TP " + std::to_string(plan.tp) + ", " + std::to_string(plan.context) + " tokens, " +
+                   Gib(plan.per_gpu_gib) + " per GPU";
+  }
+  return plan;
+}
+
+}  // namespace gpu

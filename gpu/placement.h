@@ -1,0 +1,67 @@
+// Sizing a model for vLLM and placing it on the inventory's nodes.
+//
+// Memory per GPU follows KAITO's measured vLLM formula (kaito
+// presets/workspace/generator/model-sku-calculation.md; estimator.go):
+//   1.02*W/TP + 0.05*W/TP + 2.3 GiB + kv_bytes_per_token * context / TP
+// and fits when it is at most the GPU's memory times the utilisation
+// (vLLM's --gpu-memory-utilization, 0.9 by default here, passed explicitly).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gpu/catalog.h"
+#include "gpu/inventory.h"
+
+namespace gpu {
+
+constexpr double kDefaultUtilization = 0.9;
+// The smallest context we will plan for when the user names none: KAITO's
+// default max_model_len. A node that cannot hold this much does not fit.
+constexpr long kMinimumContext = 2048;
+
+// GiB one GPU needs for `model` at tensor-parallel size `tp`.
+double MemoryPerGpuGiB(const Model& model, int dtype_bytes, int tp, long context);
+
+// The largest context (at most the model's) that fits GPUs of `gpu_gib`,
+// or 0 when not even the weights and overhead fit.
+long LargestContext(const Model& model, int dtype_bytes, int tp, double gpu_gib, double utilization);
+
+// vLLM shards attention heads and KV heads across TP ranks: TP must divide both.
+bool TpDividesHeads(const Model& model, int tp);
+
+struct PlanRequest {
+  const Model* model = nullptr;
+  int dtype_bytes = 2;
+  std::optional<int> tp;            // --tensor-parallel; else the smallest that fits
+  std::optional<long> context;      // --context-length; else the largest that fits
+  double utilization = kDefaultUtilization;
+  int replicas = 1;
+  std::vector<std::string> nodes;   // --node: only these
+};
+
+struct NodeVerdict {
+  std::string node;
+  bool fits = false;                // fits the plan as chosen
+  std::string reason;               // why not, in a phrase; or what fits
+  int tp = 0;                       // the smallest TP that fits this node, when any
+  long context = 0;                 // the largest context at that TP
+  std::string resource;             // nvidia.com/gpu or a MIG slice type
+  int replicas = 0;                 // replicas its free GPUs hold
+};
+
+struct Plan {
+  bool ok = false;
+  std::string summary;              // why it failed, or what was chosen
+  int tp = 0;
+  long context = 0;
+  std::string resource;             // the resource each replica asks for, tp of it
+  double per_gpu_gib = 0;
+  std::vector<std::string> nodes;   // nodes that passed, for the node affinity
+  std::vector<NodeVerdict> verdicts;  // every GPU node, in name order
+};
+
+Plan PlanPlacement(const PlanRequest& request, const std::vector<NodeGpus>& nodes);
+
+}  // namespace gpu
