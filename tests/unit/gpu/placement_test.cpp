@@ -1,0 +1,156 @@
+#include <boost/test/unit_test.hpp>
+
+#include <cmath>
+
+#include "gpu/placement.h"
+#include "tests/unit/gpu/fixtures.h"
+
+using namespace gpu;
+namespace json = boost::json;
+
+namespace {
+
+std::vector<NodeGpus> Inventory(const json::array& nodes, int h100_busy = 0) {
+  InventoryBuilder b;
+  for (const auto& n : nodes) b.AddNode(n.as_object());
+  if (h100_busy > 0) {
+    auto pod = fixtures::Load("pod-init-containers.json").as_object();
+    pod["spec"].as_object().erase("initContainers");
+    auto& cs = pod["spec"].as_object()["containers"].as_array();
+    cs.resize(1);
+    cs[0].as_object()["resources"] = json::object{{"limits", json::object{{"nvidia.com/gpu", std::to_string(h100_busy)}}}};
+    b.AddPod(pod);
+  }
+  return b.Finish();
+}
+
+const NodeVerdict& Verdict(const Plan& p, const std::string& node) {
+  for (const auto& v : p.verdicts) if (v.node == node) return v;
+  throw std::runtime_error("no verdict for " + node);
+}
+
+Plan PlanFor(const std::string& model, const std::vector<NodeGpus>& inv, PlanRequest r = {}) {
+  r.model = FindModel(model);
+  BOOST_REQUIRE(r.model);
+  return PlanPlacement(r, inv);
+}
+
+// The smallest TP whose memory fits a card of `gib`, and the largest context then.
+std::pair<int, long> Table(const std::string& model, double gib) {
+  const Model& m = *FindModel(model);
+  for (int tp : {1, 2, 4, 8}) {
+    if (!TpDividesHeads(m, tp)) continue;
+    if (MemoryPerGpuGiB(m, 2, tp, std::min(kMinimumContext, m.max_context)) <= gib * 0.9) {
+      return {tp, LargestContext(m, 2, tp, gib, 0.9)};
+    }
+  }
+  return {0, 0};
+}
+
+bool Near(long got, long want_k) { return std::labs(got - want_k * 1024) < 1024; }
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(placement)
+
+// The "largest context that fits" table of shared/reference/gpu-sizing-and-image.md
+// (one sequence, utilization 0.9, bf16, card sizes 24/40/80/141 GiB).
+BOOST_AUTO_TEST_CASE(reproduces_the_reference_context_table) {
+  BOOST_CHECK((Table("phi-3-mini-128k", 24).first == 1 && Near(Table("phi-3-mini-128k", 24).second, 31)));
+  BOOST_CHECK((Table("phi-3-mini-128k", 40).first == 1 && Near(Table("phi-3-mini-128k", 40).second, 69)));
+  BOOST_CHECK(Table("phi-3-mini-128k", 80).second == 131072);
+  BOOST_CHECK((Table("phi-4", 24) == std::pair<int, long>{2, 16384}));
+  BOOST_CHECK((Table("phi-3-medium-4k", 24) == std::pair<int, long>{2, 4096}));
+  BOOST_CHECK((Table("phi-4", 40) == std::pair<int, long>{1, 16384}));
+  BOOST_CHECK((Table("llama-3.1-8b", 24).first == 1 && Near(Table("llama-3.1-8b", 24).second, 26)));
+  BOOST_CHECK((Table("llama-3.1-8b", 40) == std::pair<int, long>{1, 131072}));
+  BOOST_CHECK((Table("llama-3.1-70b", 24).first == 8 && Near(Table("llama-3.1-70b", 24).second, 44)));
+  BOOST_CHECK((Table("llama-3.1-70b", 40) == std::pair<int, long>{8, 131072}));
+  BOOST_CHECK((Table("llama-3.1-70b", 80) == std::pair<int, long>{4, 131072}));
+  BOOST_CHECK((Table("llama-3.1-70b", 141) == std::pair<int, long>{2, 131072}));
+  for (const char* m : {"mistral-7b", "qwen2.5-7b"}) {
+    for (double gib : {24.0, 40.0, 80.0, 141.0}) BOOST_CHECK((Table(m, gib) == std::pair<int, long>{1, 32768}));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(tp_must_divide_heads) {
+  const Model& medium = *FindModel("phi-3-medium-4k");  // 40 heads, 10 KV heads
+  BOOST_CHECK(TpDividesHeads(medium, 2));
+  BOOST_CHECK(!TpDividesHeads(medium, 4));
+  BOOST_CHECK(!TpDividesHeads(medium, 8));
+  BOOST_CHECK(!TpDividesHeads(*FindModel("qwen2.5-7b"), 8));  // 4 KV heads
+}
+
+BOOST_AUTO_TEST_CASE(llama_70b_goes_to_the_h100s_not_the_l4s) {
+  auto inv = Inventory(fixtures::Nodes());
+  Plan p = PlanFor("llama-3.1-70b", inv);
+  BOOST_REQUIRE(p.ok);
+  BOOST_CHECK_EQUAL(p.tp, 4);
+  BOOST_CHECK_EQUAL(p.resource, "nvidia.com/gpu");
+  BOOST_CHECK_EQUAL(p.context, 131072);
+  BOOST_REQUIRE_EQUAL(p.nodes.size(), 1u);
+  BOOST_CHECK_EQUAL(p.nodes[0], "gpu-h100-0");
+  BOOST_CHECK(Verdict(p, "gpu-l4-0").reason.rfind("GPU too small", 0) == 0);
+  BOOST_CHECK_EQUAL(Verdict(p, "gpu-a10-notready").reason, "not ready");
+}
+
+BOOST_AUTO_TEST_CASE(too_few_free_gpus_when_pods_hold_them) {
+  auto inv = Inventory(fixtures::Nodes(), 5);  // 3 of 8 H100s left
+  Plan p = PlanFor("llama-3.1-70b", inv);
+  BOOST_CHECK(!p.ok);
+  BOOST_CHECK_EQUAL(Verdict(p, "gpu-h100-0").reason, "too few free GPUs: needs 4, 3 of 8 free");
+  Plan explicit_tp = PlanFor("llama-3.1-70b", inv, {.tp = 2});
+  BOOST_CHECK(!explicit_tp.ok);
+  BOOST_CHECK(Verdict(explicit_tp, "gpu-h100-0").reason.rfind("GPU too small", 0) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(reasons_for_unknown_memory_taints_cordons_and_sharing) {
+  auto nodes = fixtures::Nodes();
+  fixtures::Labels(fixtures::Node(nodes, "gpu-t4-0"))["node.kubernetes.io/instance-type"] = "Custom_Box_9000";
+  fixtures::Node(nodes, "gpu-a100-0")["spec"].as_object()["unschedulable"] = true;
+  fixtures::Node(nodes, "gpu-h100-0")["spec"].as_object()["taints"].as_array().push_back(
+      json::object{{"key", "dedicated"}, {"value", "training"}, {"effect", "NoSchedule"}});
+  fixtures::Labels(fixtures::Node(nodes, "gpu-l4-0"))["nvidia.com/gpu.sharing-strategy"] = "time-slicing";
+  Plan p = PlanFor("phi-3-mini-4k", Inventory(nodes));
+  BOOST_CHECK_EQUAL(Verdict(p, "gpu-t4-0").reason,
+                    "GPU memory unknown: no nvidia.com/gpu.memory label and instance type Custom_Box_9000 is not in "
+                    "kubectl-lm's table");
+  BOOST_CHECK_EQUAL(Verdict(p, "gpu-a100-0").reason, "cordoned (unschedulable)");
+  BOOST_CHECK_EQUAL(Verdict(p, "gpu-h100-0").reason,
+                    "tainted dedicated=training:NoSchedule, which the GPU tolerations do not cover");
+  BOOST_CHECK(Verdict(p, "gpu-l4-0").reason.find("time-sliced") != std::string::npos);
+  // Only the MIG node is left: a 3g.40gb slice holds phi-3-mini.
+  BOOST_REQUIRE(p.ok);
+  BOOST_CHECK_EQUAL(p.resource, "nvidia.com/mig-3g.40gb");
+  BOOST_CHECK_EQUAL(p.tp, 1);
+}
+
+BOOST_AUTO_TEST_CASE(smallest_tp_then_whole_gpus_then_largest_context) {
+  Plan p = PlanFor("phi-3-mini-128k", Inventory(fixtures::Nodes()));
+  BOOST_REQUIRE(p.ok);
+  BOOST_CHECK_EQUAL(p.tp, 1);
+  BOOST_CHECK_EQUAL(p.resource, "nvidia.com/gpu");
+  BOOST_CHECK_EQUAL(p.context, 131072);
+  // The L4 (22.5 GiB) holds TP 1 but not 128k tokens: it is left out.
+  BOOST_CHECK(!Verdict(p, "gpu-l4-0").fits);
+  Plan shorter = PlanFor("phi-3-mini-128k", Inventory(fixtures::Nodes()), {.context = 8192});
+  BOOST_CHECK(Verdict(shorter, "gpu-l4-0").fits);
+  BOOST_CHECK(Verdict(shorter, "gpu-t4-0").fits);
+}
+
+BOOST_AUTO_TEST_CASE(replicas_need_room_on_the_nodes_that_fit) {
+  Plan p = PlanFor("llama-3.1-70b", Inventory(fixtures::Nodes()), {.replicas = 2});
+  BOOST_CHECK(p.ok);  // 8 H100s hold two TP-4 replicas
+  Plan three = PlanFor("llama-3.1-70b", Inventory(fixtures::Nodes()), {.replicas = 3});
+  BOOST_CHECK(!three.ok);
+  BOOST_CHECK_EQUAL(three.summary, "the nodes that fit hold 2 of 3 replicas at TP 4");
+}
+
+BOOST_AUTO_TEST_CASE(fits_nowhere_keeps_every_reason) {
+  Plan p = PlanFor("llama-3.1-70b", Inventory(fixtures::Nodes()), {.nodes = {"gpu-l4-0"}});
+  BOOST_CHECK(!p.ok);
+  BOOST_CHECK(p.nodes.empty());
+  BOOST_CHECK_EQUAL(Verdict(p, "gpu-h100-0").reason, "not named by --node");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
