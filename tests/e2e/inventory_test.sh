@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# kubectl lm nodes and models against the real cluster: free GPUs from real
+# pods, placement of a large model, and a user who may not list pods.
+set -euo pipefail
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+json_get() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+
+test_case "nodes lists the GPU nodes as a table"
+run kubectl lm nodes
+expect_rc 0
+expect_out_contains "NODE"
+expect_out_contains "gpu-h100-0"
+expect_out_lacks "cpu-0"
+h100=$(grep '^gpu-h100-0 ' <<<"$OUT" | tr -s ' ')
+expect_eq "$h100" "gpu-h100-0 NVIDIA-H100-80GB-HBM3 79.6Gi 8 8 Ready"
+t4=$(grep '^gpu-t4-0 ' <<<"$OUT" | tr -s ' ')
+expect_eq "$t4" "gpu-t4-0 Tesla-T4 16Gi 1 1 Ready" "(T4 known by its instance type only)"
+run kubectl lm nodes --all
+expect_out_contains "cpu-0"
+
+test_case "pods holding 3 of the 8 H100s leave 5 free"
+cat <<YAML | kubectl apply -f - >/dev/null
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: e2e-hold-h100, namespace: default}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: e2e-hold-h100}}
+  template:
+    metadata: {labels: {app: e2e-hold-h100}}
+    spec:
+      nodeSelector: {kubernetes.io/hostname: gpu-h100-0}
+      tolerations:
+      - {key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}
+      - {key: sku, operator: Equal, value: gpu, effect: NoSchedule}
+      containers:
+      - {name: main, image: registry.example/none:1, resources: {limits: {nvidia.com/gpu: 1}}}
+YAML
+kubectl wait --for=condition=Available deployment/e2e-hold-h100 --timeout=90s >/dev/null
+run kubectl lm nodes -o json
+expect_rc 0
+expect_eq "$(json_get '[i["free"] for i in d["items"] if i["name"]=="gpu-h100-0"][0]' <<<"$OUT")" "5"
+expect_eq "$(json_get '[i["requested"] for i in d["items"] if i["name"]=="gpu-h100-0"][0]' <<<"$OUT")" "3"
+expect_eq "$(json_get '[i["memoryMiB"] for i in d["items"] if i["name"]=="gpu-h100-0"][0]' <<<"$OUT")" "81559"
+expect_eq "$(json_get '[i["ready"] for i in d["items"] if i["name"]=="gpu-a10-notready"][0]' <<<"$OUT")" "False"
+run kubectl lm nodes -o yaml
+expect_rc 0
+expect_out_contains "kind: GpuNodeList"
+
+test_case "models --fits places llama-3.1-70b on the H100 node and not on the L4 node, and says why"
+run kubectl lm models --fits
+expect_rc 0
+row=$(grep '^llama-3.1-70b ' <<<"$OUT" | tr -s ' ')
+[[ $row == *" yes 4 131072 gpu-h100-0" ]] || fail "llama-3.1-70b row: $row"
+run kubectl lm models llama-3.1-70b
+expect_rc 0
+expect_out_contains "Plan:      TP 4 on nvidia.com/gpu"
+grep -q '^gpu-l4-0 .* no .*GPU too small' <<<"$OUT" || fail "the L4 node should be rejected as too small"
+grep -q '^gpu-h100-0 .* yes .*fits: TP 4' <<<"$OUT" || fail "the H100 node should fit at TP 4"
+
+test_case "with 5 H100s taken, llama-3.1-70b fits nowhere and each node says why"
+kubectl scale deployment e2e-hold-h100 --replicas=5 >/dev/null
+kubectl wait --for=jsonpath='{.status.availableReplicas}'=5 deployment/e2e-hold-h100 --timeout=90s >/dev/null
+run kubectl lm models llama-3.1-70b
+expect_rc 1
+grep -q '^gpu-h100-0 .* no .*too few free GPUs: needs 4, 3 of 8 free' <<<"$OUT" || fail "H100 verdict"
+expect_err_contains "error: llama-3.1-70b fits no GPU node now"
+kubectl delete deployment e2e-hold-h100 >/dev/null
+
+test_case "a user who may not list pods gets one clear line"
+run kubectl lm nodes --as system:serviceaccount:lm-e2e:nodes-only
+expect_rc 1
+expect_err_lines 1
+expect_err_contains "list pods in all namespaces (needed to count the GPUs in use): Error from server (Forbidden)"
+expect_err_contains 'cannot list resource "pods"'
+
+test_case "unknown models and bad flags are one-line errors"
+run kubectl lm models llama-3.1-7b
+expect_rc 1
+expect_eq "$ERR" 'error: unknown model "llama-3.1-7b"; did you mean "llama-3.1-8b"? (kubectl lm models lists them; a Hugging Face repo id with --params, --layers, --heads, --kv-heads, --head-dim and --max-context describes your own)'
+run kubectl lm nodes -o xml
+expect_rc 1
+expect_err_lines 1
+
+test_case "a custom model described by its shape is planned like a catalog one"
+run kubectl lm models org/My-Model-7B --params 7.2 --layers 32 --heads 32 --kv-heads 8 --head-dim 128 --max-context 32768
+expect_rc 0
+expect_out_contains "Model:     my-model-7b (org/My-Model-7B"
+run kubectl lm models org/My-Model-7B --params 7.2
+expect_rc 1
+expect_err_contains "needs its shape: add --layers, --heads, --kv-heads, --head-dim, --max-context"
+
+finish
