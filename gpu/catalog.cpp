@@ -51,8 +51,16 @@ const std::vector<Model>& Catalog() {
 }
 
 const Model* FindModel(const std::string& name) {
+  // Short names people use for the common variant.
+  static const std::pair<const char*, const char*> kAliases[] = {
+      {"phi-3-mini", "phi-3-mini-4k"}, {"phi-3-medium", "phi-3-medium-4k"}, {"llama-3.3-70b", "llama-3.1-70b"},
+      {"mistral-7b-v0.3", "mistral-7b"}};
+  std::string key = name;
+  for (auto [alias, target] : kAliases) {
+    if (name == alias) key = target;
+  }
   for (const Model& m : Catalog()) {
-    if (m.name == name) return &m;
+    if (m.name == key) return &m;
   }
   return nullptr;
 }

@@ -31,7 +31,8 @@ struct Model {
 };
 
 const std::vector<Model>& Catalog();
-// nullptr when no catalog entry has that name.
+// nullptr when no catalog entry has that name or alias ("phi-3-mini" is
+// phi-3-mini-4k, "phi-3-medium" phi-3-medium-4k, "llama-3.3-70b" llama-3.1-70b).
 const Model* FindModel(const std::string& name);
 
 }  // namespace gpu

@@ -13,6 +13,9 @@ const std::vector<Command>& Commands() {
   static const std::vector<Command> commands = {
       {"nodes", "List GPU nodes: product, memory, total and free GPUs", RunNodes},
       {"models", "List the model catalog; --fits or NAME: what fits where, and why", RunModels},
+      {"deploy", "Deploy a model onto the GPU nodes that can hold it", RunDeploy},
+      {"status", "Show where model deployments stand, and why", RunStatus},
+      {"delete", "Remove a model deployment and the node labels it added", RunDelete},
       {"version", "Print the client and server versions", RunVersion},
       {"help", "List the commands and the global flags", RunHelp},
   };

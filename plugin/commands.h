@@ -15,5 +15,8 @@ kube::Status RunVersion(App& app, const std::vector<std::string>& args);
 kube::Status RunHelp(App& app, const std::vector<std::string>& args);
 kube::Status RunNodes(App& app, const std::vector<std::string>& args);
 kube::Status RunModels(App& app, const std::vector<std::string>& args);
+kube::Status RunDeploy(App& app, const std::vector<std::string>& args);
+kube::Status RunStatus(App& app, const std::vector<std::string>& args);
+kube::Status RunDelete(App& app, const std::vector<std::string>& args);
 
 }  // namespace lm

@@ -2,7 +2,7 @@
 
 namespace lm {
 
-kube::Result<std::vector<gpu::NodeGpus>> GatherInventory(kube::Client& client) {
+kube::Result<std::vector<gpu::NodeGpus>> GatherInventory(kube::Client& client, const PodFilter& ignore) {
   gpu::InventoryBuilder builder;
   auto nodes = client.List("/api/v1/nodes", {}, [&](boost::json::object& node) {
     builder.AddNode(node);
@@ -13,7 +13,7 @@ kube::Result<std::vector<gpu::NodeGpus>> GatherInventory(kube::Client& client) {
   kube::ListOptions pods_options;
   pods_options.field_selector = "spec.nodeName!=,status.phase!=Succeeded,status.phase!=Failed";
   auto pods = client.List("/api/v1/pods", pods_options, [&](boost::json::object& pod) {
-    builder.AddPod(pod);
+    if (!ignore || !ignore(pod)) builder.AddPod(pod);
     return kube::Status::Ok();
   });
   if (!pods.ok()) {

@@ -2,6 +2,7 @@
 // feed gpu/'s builders page by page.
 #pragma once
 
+#include <functional>
 #include <vector>
 
 #include "gpu/inventory.h"
@@ -11,7 +12,10 @@
 namespace lm {
 
 // Lists the nodes and the bound, non-terminal pods of every namespace, in
-// pages, into the GPU inventory.
-kube::Result<std::vector<gpu::NodeGpus>> GatherInventory(kube::Client& client);
+// pages, into the GPU inventory. Pods for which `ignore` is true are not
+// counted: deploy ignores the deployment's own pods, so that re-running it
+// plans the same as the first time.
+using PodFilter = std::function<bool(const boost::json::object& pod)>;
+kube::Result<std::vector<gpu::NodeGpus>> GatherInventory(kube::Client& client, const PodFilter& ignore = nullptr);
 
 }  // namespace lm

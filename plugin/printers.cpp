@@ -92,6 +92,18 @@ void PrintDocument(std::ostream& out, const json::value& doc, const std::string&
   out << (format == "yaml" ? ToYaml(doc) : ToPrettyJson(doc));
 }
 
+void PrintObjects(std::ostream& out, const std::vector<json::value>& objects, const std::string& format) {
+  if (format == "json") {
+    json::array items(objects.begin(), objects.end());
+    out << ToPrettyJson(json::object{{"apiVersion", "v1"}, {"kind", "List"}, {"items", std::move(items)}});
+    return;
+  }
+  for (size_t i = 0; i < objects.size(); ++i) {
+    if (i > 0) out << "---\n";
+    out << ToYaml(objects[i]);
+  }
+}
+
 void PrintTable(std::ostream& out, const std::vector<std::string>& headers,
                 const std::vector<std::vector<std::string>>& rows) {
   std::vector<size_t> width(headers.size());

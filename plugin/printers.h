@@ -20,6 +20,10 @@ void PrintDocument(std::ostream& out, const boost::json::value& doc, const std::
 std::string ToPrettyJson(const boost::json::value& v);
 std::string ToYaml(const boost::json::value& v);
 
+// Several objects as kubectl prints them: YAML documents separated by
+// "---", or one JSON List.
+void PrintObjects(std::ostream& out, const std::vector<boost::json::value>& objects, const std::string& format);
+
 // A kubectl-style table: upper-case headers, columns padded to the widest
 // cell plus three spaces, no trailing spaces.
 void PrintTable(std::ostream& out, const std::vector<std::string>& headers,

@@ -1,0 +1,42 @@
+// kubectl lm deploy: its arguments as a value (parsed purely, tested as a
+// table), and the shared pieces status and delete also use.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kube/client.h"
+#include "kube/status.h"
+#include "plugin/model_flags.h"
+
+namespace lm {
+
+struct DeployOptions {
+  std::string model;           // catalog name or repo id
+  std::string name;            // default: the model's catalog name
+  PlanFlags plan;
+  std::string image;           // default: the image this build names
+  std::string hf_token_secret, hf_token_key = "token";
+  bool hf_token_from_env = false;
+  std::string cache_size, storage_class;
+  std::string expose = "ClusterIP";
+  kube::DryRun dry_run = kube::DryRun::kNone;
+  std::string output;          // "", yaml, json
+  bool wait = false;
+  std::chrono::seconds timeout{std::chrono::minutes(30)};
+  std::string field_manager = "kubectl-lm";
+  bool force_conflicts = false;
+};
+
+kube::Result<DeployOptions> ParseDeployArgs(const std::vector<std::string>& args);
+
+// The image deploy uses unless --image says otherwise (set at build time).
+std::string DefaultImage();
+
+// True when `s` is a valid name for the objects deploy creates: a DNS-1035
+// label short enough that "<name>-cache" and the pods' names still fit.
+bool ValidDeploymentName(const std::string& s);
+
+}  // namespace lm

@@ -1,0 +1,192 @@
+#include "plugin/render.h"
+
+#include <cmath>
+#include <cstdio>
+
+#include <boost/json.hpp>
+#include <yaml-cpp/yaml.h>
+
+#include "kube/base64.h"
+
+namespace lm {
+namespace json = boost::json;
+namespace {
+
+// Every {{key}} in the template sits inside double quotes (or is a bare
+// number): escaping quotes and backslashes keeps any value one YAML scalar.
+std::string Fill(std::string text, const std::map<std::string, std::string>& values) {
+  for (const auto& [k, v] : values) {
+    std::string escaped;
+    for (char c : v) {
+      if (c == '"' || c == '\\') escaped += '\\';
+      escaped += c;
+    }
+    std::string key = "{{" + k + "}}";
+    for (size_t p = text.find(key); p != std::string::npos; p = text.find(key, p + escaped.size())) {
+      text.replace(p, key.size(), escaped);
+    }
+  }
+  return text;
+}
+
+json::value ToJson(const YAML::Node& n) {
+  switch (n.Type()) {
+    case YAML::NodeType::Map: {
+      json::object o;
+      for (auto it : n) o[it.first.as<std::string>()] = ToJson(it.second);
+      return o;
+    }
+    case YAML::NodeType::Sequence: {
+      json::array a;
+      for (auto it : n) a.push_back(ToJson(it));
+      return a;
+    }
+    case YAML::NodeType::Scalar: {
+      // Plain scalars that are numbers or booleans stay so; quoted ones are strings.
+      if (n.Tag() == "?") {
+        const std::string& s = n.Scalar();
+        if (s == "true") return true;
+        if (s == "false") return false;
+        if (!s.empty() && s.find_first_not_of("0123456789") == std::string::npos) return std::stoll(s);
+      }
+      return json::string(n.Scalar());
+    }
+    default:
+      return nullptr;
+  }
+}
+
+kube::Result<json::object> FromTemplate(const std::string& name, const std::map<std::string, std::string>& values) {
+  auto it = ManifestTemplates().find(name);
+  if (it == ManifestTemplates().end()) return kube::Status(kube::Kind::kInternal, "no manifest template " + name);
+  std::string text = Fill(it->second, values);
+  if (text.find("{{") != std::string::npos) {
+    return kube::Status(kube::Kind::kInternal, "manifest template " + name + " has an unfilled placeholder");
+  }
+  try {
+    return ToJson(YAML::Load(text)).as_object();
+  } catch (const YAML::Exception& e) {
+    return kube::Status(kube::Kind::kInternal, "manifest template " + name + ": " + e.what());
+  }
+}
+
+std::string GiB(double v) { return std::to_string(static_cast<long>(std::ceil(v))) + "Gi"; }
+
+json::array& Path(json::object& o, std::initializer_list<const char*> keys, const char* last) {
+  json::object* cur = &o;
+  for (const char* k : keys) cur = &(*cur)[k].as_object();
+  return (*cur)[last].as_array();
+}
+
+void RemoveNamed(json::array& a, const std::string& name) {
+  for (auto it = a.begin(); it != a.end();) {
+    if (it->as_object()["name"].as_string() == name) {
+      it = a.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+}  // namespace
+
+std::string NodeLabelKey(const std::string& name, const std::string& ns) {
+  return name + "." + ns + ".kubectl-lm.io/fits";
+}
+
+kube::Result<std::vector<json::object>> Render(const DeploySpec& s) {
+  const int dtype_bytes = s.dtype == "float32" || s.dtype == "float" ? 4 : 2;
+  const double weights = s.model.WeightsGiB(dtype_bytes);
+  const bool tensor_parallel = s.plan.tp > 1;
+  const double shm_gib = 2;  // vLLM's own Kubernetes manifest uses 2Gi
+  std::string labelled;
+  for (const auto& n : s.plan.nodes) labelled += (labelled.empty() ? "" : ",") + n;
+  char util[16];
+  std::snprintf(util, sizeof util, "%.2f", s.utilization);
+  std::map<std::string, std::string> v = {
+      {"name", s.name},
+      {"namespace", s.namespace_},
+      {"model", s.model.name},
+      {"repo", s.model.repo},
+      {"served_name", s.model.name},
+      {"image", s.image},
+      {"replicas", std::to_string(s.replicas)},
+      {"tp", std::to_string(s.plan.tp)},
+      {"context", std::to_string(s.plan.context)},
+      {"utilization", util},
+      {"dtype", s.dtype},
+      {"mistral", s.model.mistral_format ? "true" : "false"},
+      {"gpu_resource", s.plan.resource},
+      {"node_label", NodeLabelKey(s.name, s.namespace_)},
+      {"labelled_nodes", labelled},
+      {"plan", s.plan.summary},
+      // Host memory to read the weights while loading, plus room for the
+      // server itself and, with TP, the memory-backed /dev/shm.
+      {"host_memory", GiB(weights + 4 + (tensor_parallel ? shm_gib : 0))},
+      {"cache_size", s.cache_size.empty() ? GiB(weights * 1.25 + 5) : s.cache_size},
+      {"shm_size", GiB(shm_gib)},
+      {"expose", s.expose},
+      {"hf_secret", s.hf_secret},
+      {"hf_key", s.hf_key},
+      {"hf_token_base64", kube::Base64Encode(s.hf_token)},
+      {"storage_class", s.storage_class},
+  };
+  std::vector<json::object> out;
+  if (!s.hf_token.empty()) {
+    auto secret = FromTemplate("secret", v);
+    if (!secret.ok()) return secret.status();
+    out.push_back(std::move(*secret));
+  }
+  if (!s.storage_class.empty()) {
+    auto pvc = FromTemplate("pvc", v);
+    if (!pvc.ok()) return pvc.status();
+    out.push_back(std::move(*pvc));
+  }
+  auto svc = FromTemplate("service", v);
+  if (!svc.ok()) return svc.status();
+  out.push_back(std::move(*svc));
+
+  auto dep = FromTemplate("deployment", v);
+  if (!dep.ok()) return dep.status();
+  json::object& d = *dep;
+  json::object& container = Path(d, {"spec", "template", "spec"}, "containers")[0].as_object();
+  if (s.hf_secret.empty()) RemoveNamed(container["env"].as_array(), "HF_TOKEN");
+  if (!tensor_parallel) {
+    RemoveNamed(container["volumeMounts"].as_array(), "dshm");
+    RemoveNamed(Path(d, {"spec", "template", "spec"}, "volumes"), "dshm");
+  }
+  if (!s.storage_class.empty()) {
+    for (auto& vol : Path(d, {"spec", "template", "spec"}, "volumes")) {
+      json::object& vo = vol.as_object();
+      if (vo["name"].as_string() != "model-cache") continue;
+      vo.erase("emptyDir");
+      vo["persistentVolumeClaim"] = json::object{{"claimName", s.name + "-cache"}};
+    }
+  }
+  out.push_back(std::move(d));
+  return out;
+}
+
+std::string KindForOutput(const json::object& o) {
+  std::string kind(o.at("kind").as_string());
+  std::string api(o.at("apiVersion").as_string());
+  for (auto& c : kind) c = static_cast<char>(std::tolower(c));
+  auto slash = api.find('/');
+  return slash == std::string::npos ? kind : kind + "." + api.substr(0, slash);
+}
+
+std::string ObjectPath(const json::object& o) {
+  std::string api(o.at("apiVersion").as_string());
+  std::string kind(o.at("kind").as_string());
+  const json::object& md = o.at("metadata").as_object();
+  std::string plural = kind == "PersistentVolumeClaim" ? "persistentvolumeclaims" : [&] {
+    std::string p = kind;
+    for (auto& c : p) c = static_cast<char>(std::tolower(c));
+    return p + "s";
+  }();
+  std::string base = api.find('/') == std::string::npos ? "/api/" + api : "/apis/" + api;
+  return base + "/namespaces/" + std::string(md.at("namespace").as_string()) + "/" + plural + "/" +
+         std::string(md.at("name").as_string());
+}
+
+}  // namespace lm

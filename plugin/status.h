@@ -1,0 +1,45 @@
+// Gathering the state of kubectl-lm's deployments, shared by status, deploy
+// --wait and delete.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+#include "kube/client.h"
+#include "kube/status.h"
+#include "plugin/phase.h"
+
+namespace lm {
+
+struct App;
+
+struct DeploymentStatus {
+  std::string name, namespace_, model, repo;
+  std::string endpoint;          // in-cluster URL of the OpenAI API
+  std::string created;           // RFC 3339
+  std::string plan;              // the plan deploy recorded
+  std::string labelled_nodes;    // as deploy recorded them
+  long long gpus = 0;            // GPUs the pods ask for, in all
+  std::vector<std::string> nodes;  // where its pods run
+  Phase phase;
+};
+
+// The Deployments that kubectl lm deploy made in `ns` ("" = every
+// namespace), or only `name`; with their pods, and the pods' events when
+// `with_events`. An empty result is not an error.
+kube::Result<std::vector<DeploymentStatus>> GatherStatus(kube::Client& client, const std::string& ns,
+                                                        const std::string& name, bool with_events);
+
+// Polls until the deployment is Ready (OK), fails (ImagePullBackOff,
+// CrashLoopBackOff, OOMKilled: an error with the reason), or `timeout`
+// passes (an error with the last reason). Prints each new phase on stderr.
+kube::Status WaitForReady(App& app, kube::Client& client, const std::string& ns, const std::string& name,
+                          std::chrono::seconds timeout);
+
+// "5m", "3h", "2d": kubectl's age format.
+std::string Age(const std::string& rfc3339, std::chrono::system_clock::time_point now);
+
+}  // namespace lm

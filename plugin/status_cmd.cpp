@@ -1,0 +1,268 @@
+// kubectl lm status [NAME] [-A] [-o wide|json|yaml] [--watch]
+#include <cstdio>
+#include <map>
+#include <sstream>
+#include <thread>
+
+#include <boost/json.hpp>
+
+#include "kube/exec_credential.h"
+#include "kube/quantity.h"
+#include "plugin/app.h"
+#include "plugin/commands.h"
+#include "plugin/printers.h"
+#include "plugin/status.h"
+
+namespace lm {
+namespace json = boost::json;
+using kube::Kind;
+using kube::Status;
+
+namespace {
+
+const json::object* Obj(const json::object* o, const char* key) {
+  if (!o) return nullptr;
+  auto* v = o->if_contains(key);
+  return v && v->is_object() ? &v->as_object() : nullptr;
+}
+std::string Str(const json::object* o, const char* key) {
+  if (!o) return "";
+  auto* v = o->if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string()) : "";
+}
+
+constexpr char kManaged[] = "app.kubernetes.io/managed-by=kubectl-lm";
+
+std::string JoinNodes(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : ",") + x;
+  return s.empty() ? "<none>" : s;
+}
+
+json::object ToJson(const DeploymentStatus& d) {
+  json::array pods;
+  for (const auto& p : d.phase.pods) {
+    pods.push_back({{"name", p.name}, {"node", p.node}, {"phase", p.phase}, {"reason", p.reason},
+                    {"ready", p.ready}, {"restarts", p.restarts}});
+  }
+  json::array nodes;
+  for (const auto& n : d.nodes) nodes.push_back(json::string(n));
+  return {{"name", d.name}, {"namespace", d.namespace_}, {"model", d.model}, {"repo", d.repo},
+          {"phase", d.phase.phase}, {"reason", d.phase.reason}, {"ready", d.phase.phase == "Ready"},
+          {"readyReplicas", d.phase.ready_replicas}, {"replicas", d.phase.replicas}, {"gpus", d.gpus},
+          {"nodes", std::move(nodes)}, {"endpoint", d.endpoint}, {"created", d.created}, {"plan", d.plan},
+          {"pods", std::move(pods)}};
+}
+
+void PrintDetail(std::ostream& o, const DeploymentStatus& d) {
+  o << "Name:       " << d.name << "\n"
+    << "Namespace:  " << d.namespace_ << "\n"
+    << "Model:      " << d.model << " (" << d.repo << ")\n"
+    << "Phase:      " << d.phase.phase << "\n";
+  if (!d.phase.reason.empty()) o << "Reason:     " << d.phase.reason << "\n";
+  o << "Ready:      " << d.phase.ready_replicas << "/" << d.phase.replicas << "\n"
+    << "Plan:       " << d.plan << "\n"
+    << "GPU nodes:  " << (d.labelled_nodes.empty() ? "<none>" : d.labelled_nodes) << " (passed the memory check)\n"
+    << "Endpoint:   " << d.endpoint << " (kubectl lm chat " << d.name << " \"hello\")\n";
+  if (!d.phase.pods.empty()) {
+    o << "\n";
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& p : d.phase.pods) {
+      rows.push_back({p.name, p.node.empty() ? "<none>" : p.node, p.phase, p.ready ? "true" : "false",
+                      std::to_string(p.restarts), p.reason.empty() ? "-" : p.reason});
+    }
+    PrintTable(o, {"POD", "NODE", "PHASE", "READY", "RESTARTS", "REASON"}, rows);
+  }
+}
+
+std::string Render(const std::vector<DeploymentStatus>& items, const std::string& name, const std::string& output,
+                   bool all_namespaces) {
+  std::ostringstream o;
+  if (output == "json" || output == "yaml") {
+    json::array arr;
+    for (const auto& d : items) arr.push_back(ToJson(d));
+    PrintDocument(o, json::object{{"apiVersion", "kubectl-lm/v1alpha1"}, {"kind", "ModelDeploymentList"},
+                                  {"items", std::move(arr)}}, output);
+    return o.str();
+  }
+  if (!name.empty()) {
+    PrintDetail(o, items.front());
+    return o.str();
+  }
+  std::vector<std::string> headers = {"NAME", "MODEL", "PHASE", "READY", "GPUS", "NODES", "ENDPOINT", "AGE"};
+  if (all_namespaces) headers.insert(headers.begin(), "NAMESPACE");
+  if (output == "wide") headers.push_back("REASON");
+  std::vector<std::vector<std::string>> rows;
+  auto now = std::chrono::system_clock::now();
+  for (const auto& d : items) {
+    std::vector<std::string> row = {d.name, d.model, d.phase.phase,
+                                    std::to_string(d.phase.ready_replicas) + "/" + std::to_string(d.phase.replicas),
+                                    std::to_string(d.gpus), JoinNodes(d.nodes), d.endpoint, Age(d.created, now)};
+    if (all_namespaces) row.insert(row.begin(), d.namespace_);
+    if (output == "wide") row.push_back(d.phase.reason.empty() ? "-" : d.phase.reason);
+    rows.push_back(std::move(row));
+  }
+  PrintTable(o, headers, rows);
+  return o.str();
+}
+
+}  // namespace
+
+std::string Age(const std::string& rfc3339, std::chrono::system_clock::time_point now) {
+  auto t = kube::ParseRfc3339(rfc3339);
+  if (!t) return "<unknown>";
+  long long s = std::chrono::duration_cast<std::chrono::seconds>(now - *t).count();
+  if (s < 0) s = 0;
+  if (s < 120) return std::to_string(s) + "s";
+  if (s < 2 * 3600) return std::to_string(s / 60) + "m";
+  if (s < 48 * 3600) return std::to_string(s / 3600) + "h";
+  return std::to_string(s / 86400) + "d";
+}
+
+kube::Result<std::vector<DeploymentStatus>> GatherStatus(kube::Client& client, const std::string& ns,
+                                                        const std::string& name, bool with_events) {
+  std::string scope = ns.empty() ? "" : "/namespaces/" + ns;
+  kube::ListOptions managed;
+  managed.label_selector = kManaged;
+  if (!name.empty()) managed.label_selector += ",kubectl-lm.io/deployment=" + name;
+  std::vector<json::object> deployments;
+  auto r = client.List("/apis/apps/v1" + scope + "/deployments", managed, [&](json::object& d) {
+    deployments.push_back(std::move(d));
+    return Status::Ok();
+  });
+  if (!r.ok()) return r.status().WithContext("list deployments");
+  // ns/name -> pods
+  std::map<std::string, std::vector<json::object>> pods;
+  std::vector<json::object> events;
+  if (!deployments.empty()) {
+    r = client.List("/api/v1" + scope + "/pods", managed, [&](json::object& p) {
+      const json::object* md = Obj(&p, "metadata");
+      pods[Str(md, "namespace") + "/" + Str(Obj(md, "labels"), "kubectl-lm.io/deployment")].push_back(std::move(p));
+      return Status::Ok();
+    });
+    if (!r.ok()) return r.status().WithContext("list pods");
+    if (with_events) {
+      kube::ListOptions ev;
+      ev.field_selector = "involvedObject.kind=Pod";
+      r = client.List("/api/v1" + scope + "/events", ev, [&](json::object& e) {
+        if (Str(Obj(&e, "involvedObject"), "name").rfind(name + "-", 0) == 0) events.push_back(std::move(e));
+        return Status::Ok();
+      });
+      // Events help explain; without the right to read them, explain less.
+      if (!r.ok() && r.status().kind() != Kind::kForbidden) return r.status().WithContext("list events");
+    }
+  }
+  std::vector<DeploymentStatus> out;
+  for (const auto& d : deployments) {
+    const json::object* md = Obj(&d, "metadata");
+    DeploymentStatus s;
+    s.name = Str(md, "name");
+    s.namespace_ = Str(md, "namespace");
+    s.model = Str(Obj(md, "labels"), "kubectl-lm.io/model");
+    s.repo = Str(Obj(md, "annotations"), "kubectl-lm.io/model-repo");
+    s.plan = Str(Obj(md, "annotations"), "kubectl-lm.io/plan");
+    s.labelled_nodes = Str(Obj(md, "annotations"), "kubectl-lm.io/labelled-nodes");
+    s.created = Str(md, "creationTimestamp");
+    s.endpoint = "http://" + s.name + "." + s.namespace_ + ".svc/v1";
+    const auto& mine = pods[s.namespace_ + "/" + s.name];
+    s.phase = DerivePhase(d, mine, events);
+    for (const auto& p : s.phase.pods) {
+      if (!p.node.empty() && std::find(s.nodes.begin(), s.nodes.end(), p.node) == s.nodes.end()) s.nodes.push_back(p.node);
+    }
+    // GPUs asked for: each replica's limits on GPU resources.
+    if (auto* tmpl = Obj(Obj(Obj(&d, "spec"), "template"), "spec")) {
+      if (auto* cs = tmpl->if_contains("containers"); cs && cs->is_array()) {
+        for (const auto& c : cs->as_array()) {
+          const json::object* limits = Obj(Obj(&c.as_object(), "resources"), "limits");
+          if (!limits) continue;
+          for (const auto& [k, v] : *limits) {
+            std::string key(k);
+            if ((key == "nvidia.com/gpu" || key.rfind("nvidia.com/mig-", 0) == 0) && v.is_string()) {
+              auto q = kube::Quantity::Parse(std::string(v.as_string()));
+              if (q.ok()) s.gpus += q->Value() * s.phase.replicas;
+            }
+          }
+        }
+      }
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+kube::Status WaitForReady(App& app, kube::Client& client, const std::string& ns, const std::string& name,
+                          std::chrono::seconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::string last;
+  for (;;) {
+    auto st = GatherStatus(client, ns, name, true);
+    if (!st.ok()) return st.status();
+    if (st->empty()) return Status(Kind::kNotFound, "deployment " + name + " disappeared while waiting");
+    const Phase& p = st->front().phase;
+    std::string line = p.phase + (p.reason.empty() ? "" : ": " + p.reason);
+    if (line != last) {
+      app.err << name << ": " << line << "\n";
+      last = line;
+    }
+    if (p.phase == "Ready") {
+      app.err << name << " is ready at " << st->front().endpoint << " (kubectl lm chat " << name << " \"hello\")\n";
+      return Status::Ok();
+    }
+    if (p.phase == "ImagePullBackOff" || p.phase == "CrashLoopBackOff" || p.phase == "OOMKilled") {
+      return Status(Kind::kServer, name + " failed: " + line + " (kubectl lm status " + name + " for more)");
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return Status(Kind::kServer, name + " is not ready after " + std::to_string(timeout.count()) + "s: " + line);
+    }
+    std::this_thread::sleep_for(std::chrono::seconds(2));
+  }
+}
+
+kube::Status RunStatus(App& app, const std::vector<std::string>& args) {
+  std::string name, output;
+  bool all = false, watch = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string error;
+    if (args[i] == "-A" || args[i] == "--all-namespaces") {
+      all = true;
+    } else if (args[i] == "--watch" || args[i] == "-w") {
+      watch = true;
+    } else if (TakeFlag(args, &i, "output", 'o', &output, &error)) {
+      if (!error.empty()) return Status(Kind::kInvalidArgument, error);
+    } else if (args[i][0] != '-' && name.empty()) {
+      name = args[i];
+    } else {
+      return Status(Kind::kInvalidArgument,
+                    "unknown argument \"" + args[i] + "\" for \"kubectl lm status\" (see kubectl lm help status)");
+    }
+  }
+  Status format = CheckOutputFormat(output, {"json", "yaml", "wide"});
+  if (!format.ok()) return format;
+  auto client = app.Connect();
+  if (!client.ok()) return client.status();
+  std::string ns = all ? "" : (*client)->config().namespace_;
+  std::string previous;
+  for (;;) {
+    auto items = GatherStatus(**client, ns, name, !name.empty());
+    if (!items.ok()) return items.status();
+    if (!name.empty() && items->empty()) {
+      return Status(Kind::kNotFound, "no model deployment \"" + name + "\" in namespace " +
+                                         (ns.empty() ? "any namespace" : ns) + " (kubectl lm status -A lists them all)");
+    }
+    if (items->empty() && output.empty()) {
+      if (!watch) {
+        app.err << "No model deployments found in " << (ns.empty() ? "any namespace" : "namespace " + ns) << ".\n";
+        return Status::Ok();
+      }
+    }
+    std::string text = Render(*items, name, output, all);
+    if (text != previous) {
+      app.out << text << std::flush;
+      previous = text;
+    }
+    if (!watch) return Status::Ok();
+    std::this_thread::sleep_for(std::chrono::seconds(2));
+  }
+}
+
+}  // namespace lm
