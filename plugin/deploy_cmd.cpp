@@ -132,7 +132,13 @@ kube::Status RunDeploy(App& app, const std::vector<std::string>& args) {
   if (!model.ok()) return model.status();
   // The name defaults to what the user typed ("phi-3-mini"), or the
   // model's own for a repo id.
-  if (o.name.empty()) o.name = o.model.find('/') == std::string::npos ? o.model : model->name;
+  // Dots, which model names have ("qwen2.5-7b"), become dashes.
+  if (o.name.empty()) {
+    o.name = o.model.find('/') == std::string::npos ? o.model : model->name;
+    for (auto& c : o.name) {
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) c = '-';
+    }
+  }
   if (!ValidDeploymentName(o.name)) {
     return Status(Kind::kInvalidArgument, "invalid name \"" + o.name + "\": use at most 40 lowercase letters, "
                                           "digits and '-', starting with a letter (set it with --name)");

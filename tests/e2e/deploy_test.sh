@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# A model's life on the real cluster: deploy (dry runs, apply, re-run,
+# update), status, refusals that leave nothing behind, and delete.
+set -euo pipefail
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+# Everything deploy could create, and every node label: compared before and after.
+snapshot() {
+  kubectl get deployments,services,secrets,persistentvolumeclaims -A -l app.kubernetes.io/managed-by=kubectl-lm -o name
+  kubectl get services,deployments -n default -o name
+  kubectl get nodes -o 'jsonpath={range .items[*]}{.metadata.name} {.metadata.labels}{"\n"}{end}'
+}
+json_get() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+
+before=$(snapshot)
+
+test_case "--dry-run=client prints plain YAML that kubectl accepts, and touches nothing"
+run kubectl lm deploy phi-3-mini --dry-run=client
+expect_rc 0
+expect_out_contains "kind: Deployment"
+expect_out_contains "kind: Service"
+expect_err_contains "would label node(s)"
+expect_eq "$(snapshot)" "$before" "(after --dry-run=client)"
+kubectl apply --dry-run=server -f - <<<"$OUT" >/dev/null || fail "kubectl apply --dry-run=server rejected the printed YAML"
+
+test_case "--dry-run=server validates on the API server and touches nothing"
+run kubectl lm deploy phi-3-mini --dry-run=server
+expect_rc 0
+expect_out_contains "deployment.apps/phi-3-mini serverside-applied (server dry run)"
+expect_out_contains "(server dry run)"
+expect_eq "$(snapshot)" "$before" "(after --dry-run=server)"
+
+test_case "a gated model without an HF token is refused before anything is created"
+run kubectl lm deploy llama-3.1-8b
+expect_rc 1
+expect_err_contains "is gated"
+expect_err_lines 1
+expect_eq "$(snapshot)" "$before"
+
+test_case "the RBAC-limited user gets a line naming the missing permission, and nothing is done"
+run kubectl lm deploy phi-3-mini --context viewer
+expect_rc 1
+expect_err_lines 1
+expect_err_contains "you may not patch nodes at the cluster scope, which deploy needs to label the GPU nodes that fit"
+expect_eq "$(snapshot)" "$before"
+
+test_case "llama-3.1-70b where it fits nowhere: exit 1, the reason per node, nothing created"
+cat <<YAML | kubectl apply -f - >/dev/null
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: e2e-hold-h100, namespace: lm-e2e}
+spec:
+  replicas: 5
+  selector: {matchLabels: {app: e2e-hold-h100}}
+  template:
+    metadata: {labels: {app: e2e-hold-h100}}
+    spec:
+      nodeSelector: {kubernetes.io/hostname: gpu-h100-0}
+      tolerations: [{key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}, {key: sku, operator: Equal, value: gpu, effect: NoSchedule}]
+      containers: [{name: main, image: registry.example/none:1, resources: {limits: {nvidia.com/gpu: 1}}}]
+YAML
+kubectl wait --for=jsonpath='{.status.availableReplicas}'=5 deployment/e2e-hold-h100 -n lm-e2e --timeout=90s >/dev/null
+before_70b=$(snapshot)
+HF_TOKEN=hf_e2e_not_a_real_token run kubectl lm deploy llama-3.1-70b --hf-token-from-env
+expect_rc 1
+expect_err_contains "gpu-h100-0         no     too few free GPUs: needs 4, 3 of 8 free"
+expect_err_contains "gpu-l4-0           no     GPU too small"
+expect_err_contains "error: cannot deploy llama-3.1-70b: it fits no node"
+expect_eq "$(snapshot)" "$before_70b"
+kubectl delete deployment e2e-hold-h100 -n lm-e2e >/dev/null
+
+test_case "deploy phi-3-mini --wait: scheduled on a node that passed the check, Available, status Ready"
+run kubectl lm deploy phi-3-mini --wait --timeout 2m
+expect_rc 0
+expect_out_contains "deployment.apps/phi-3-mini serverside-applied"
+expect_err_contains "phi-3-mini is ready at http://phi-3-mini.default.svc/v1"
+run kubectl wait --for=condition=Available deployment/phi-3-mini --timeout=30s
+expect_rc 0
+node=$(kubectl get pods -l kubectl-lm.io/deployment=phi-3-mini -o 'jsonpath={.items[0].spec.nodeName}')
+label=$(kubectl get node "$node" -o 'jsonpath={.metadata.labels.phi-3-mini\.default\.kubectl-lm\.io/fits}')
+expect_eq "$label" "true" "(label on the pod's node $node)"
+run kubectl lm status
+expect_rc 0
+grep -q "^phi-3-mini .* phi-3-mini-4k .* Ready .* 1/1 .* 1 .* $node .*http://phi-3-mini.default.svc/v1" <<<"$OUT" || fail "status line"
+run kubectl lm status -o json
+expect_eq "$(json_get '[(i["name"], i["model"], i["phase"], i["ready"]) for i in d["items"]]' <<<"$OUT")" \
+  "[('phi-3-mini', 'phi-3-mini-4k', 'Ready', True)]"
+
+test_case "the container matches the image's contract"
+spec=$(kubectl get deployment phi-3-mini -o json)
+expect_eq "$(json_get 'sorted(e["name"] for e in d["spec"]["template"]["spec"]["containers"][0]["env"])' <<<"$spec")" \
+  "['HF_HOME', 'LM_DTYPE', 'LM_GPU_MEMORY_UTILIZATION', 'LM_MAX_MODEL_LEN', 'LM_MISTRAL_FORMAT', 'LM_MODEL', 'LM_SERVED_NAME', 'LM_TENSOR_PARALLEL']"
+expect_eq "$(json_get 'd["spec"]["template"]["spec"]["containers"][0]["resources"]["limits"]["nvidia.com/gpu"]' <<<"$spec")" "1"
+expect_eq "$(json_get 'd["spec"]["template"]["spec"]["securityContext"]["runAsNonRoot"]' <<<"$spec")" "True"
+expect_eq "$(json_get '[v["name"] for v in d["spec"]["template"]["spec"]["volumes"]]' <<<"$spec")" "['model-cache']"
+
+test_case "re-running the same deploy changes nothing"
+rv=$(kubectl get deployment phi-3-mini -o 'jsonpath={.metadata.resourceVersion}')
+labels=$(snapshot)
+run kubectl lm deploy phi-3-mini
+expect_rc 0
+expect_out_lacks "labeled"
+expect_eq "$(kubectl get deployment phi-3-mini -o 'jsonpath={.metadata.resourceVersion}')" "$rv" "(resourceVersion)"
+expect_eq "$(snapshot)" "$labels"
+
+test_case "a changed deploy updates in place"
+uid=$(kubectl get deployment phi-3-mini -o 'jsonpath={.metadata.uid}')
+run kubectl lm deploy phi-3-mini --context-length 2048
+expect_rc 0
+expect_eq "$(kubectl get deployment phi-3-mini -o 'jsonpath={.metadata.uid}')" "$uid"
+expect_eq "$(kubectl get deployment phi-3-mini -o 'jsonpath={.spec.template.spec.containers[0].env[?(@.name=="LM_MAX_MODEL_LEN")].value}')" "2048"
+
+test_case "an object of the same name that kubectl-lm did not create is never overwritten"
+kubectl create service clusterip e2e-taken --tcp=80:80 >/dev/null
+before_taken=$(snapshot)
+run kubectl lm deploy phi-3-mini --name e2e-taken
+expect_rc 1
+expect_err_contains 'service "e2e-taken" already exists in namespace default and was not created by kubectl lm deploy e2e-taken'
+expect_eq "$(snapshot)" "$before_taken"
+kubectl delete service e2e-taken >/dev/null
+
+test_case "status explains a deployment that cannot be scheduled"
+kubectl lm deploy qwen2.5-7b --name e2e-pending --node gpu-a100-0 >/dev/null 2>&1
+kubectl scale deployment e2e-pending --replicas=2 >/dev/null
+reason=""
+for _ in $(seq 30); do
+  reason=$(kubectl lm status e2e-pending -o json | json_get 'd["items"][0]["reason"]')
+  [[ $reason == *"Insufficient nvidia.com/gpu"* ]] && break
+  sleep 1
+done
+[[ $reason == *"0/7 nodes are available: 1 Insufficient nvidia.com/gpu"* ]] || fail "pending reason: $reason"
+run kubectl lm status e2e-pending
+expect_out_contains "Phase:      Pending"
+expect_out_contains "Ready:      1/2"
+kubectl lm delete e2e-pending >/dev/null
+
+test_case "status explains an image that cannot be pulled, and --wait fails with the reason"
+run kubectl lm deploy phi-3-mini --name e2e-badimage --image registry.invalid/unpullable:1 --wait --timeout 60s
+expect_rc 1
+expect_err_contains 'error: e2e-badimage failed: ImagePullBackOff: Back-off pulling image "registry.invalid/unpullable:1"'
+run kubectl lm status e2e-badimage -o json
+expect_eq "$(json_get '(d["items"][0]["phase"], d["items"][0]["ready"])' <<<"$OUT")" "('ImagePullBackOff', False)"
+kubectl lm delete e2e-badimage >/dev/null
+
+test_case "an HF token from the environment goes into a Secret and never into the output"
+secret_value=hf_e2eSECRETvalue123
+HF_TOKEN=$secret_value run kubectl lm deploy mistral-7b --hf-token-from-env -v=8
+expect_rc 0
+[[ "$OUT$ERR" != *"$secret_value"* ]] || fail "the HF token appeared in the output"
+[[ "$OUT$ERR" != *"$(printf %s "$secret_value" | base64)"* ]] || fail "the base64 HF token appeared in the output"
+expect_eq "$(kubectl get secret mistral-7b-hf-token -o 'jsonpath={.data.token}' | base64 -d)" "$secret_value"
+expect_eq "$(kubectl get deployment mistral-7b -o 'jsonpath={.spec.template.spec.containers[0].env[?(@.name=="HF_TOKEN")].valueFrom.secretKeyRef.name}')" "mistral-7b-hf-token"
+expect_eq "$(kubectl get deployment mistral-7b -o 'jsonpath={.spec.template.spec.containers[0].env[?(@.name=="LM_MISTRAL_FORMAT")].value}')" "true"
+kubectl lm delete mistral-7b >/dev/null
+run kubectl get secret mistral-7b-hf-token
+expect_rc 1
+
+test_case "delete leaves the cluster exactly as it was before deploy"
+run kubectl lm delete phi-3-mini
+expect_rc 0
+expect_out_contains 'deployment.apps "phi-3-mini" deleted'
+expect_out_contains "unlabeled"
+kubectl wait --for=delete pod -l kubectl-lm.io/deployment --timeout=60s >/dev/null 2>&1 || true
+expect_eq "$(snapshot)" "$before" "(after delete)"
+run kubectl lm delete phi-3-mini
+expect_rc 1
+expect_err_contains 'no model deployment "phi-3-mini" in namespace default: nothing to delete'
+
+finish
