@@ -13,11 +13,14 @@ namespace json = boost::json;
 namespace {
 
 // Every {{key}} in the template sits inside double quotes (or is a bare
-// number): escaping quotes and backslashes keeps any value one YAML scalar.
+// number): escaping quotes, backslashes and line breaks keeps any value
+// one YAML scalar, unchanged.
 std::string Fill(std::string text, const std::map<std::string, std::string>& values) {
   for (const auto& [k, v] : values) {
     std::string escaped;
     for (char c : v) {
+      if (c == '\n') { escaped += "\\n"; continue; }
+      if (c == '\t') { escaped += "\\t"; continue; }
       if (c == '"' || c == '\\') escaped += '\\';
       escaped += c;
     }

@@ -1,0 +1,118 @@
+// What deploy renders from manifests/, checked against the image's contract.
+#include <boost/test/unit_test.hpp>
+
+#include <boost/json.hpp>
+
+#include "plugin/render.h"
+
+using namespace lm;
+namespace json = boost::json;
+
+namespace {
+
+DeploySpec Spec(const std::string& model, int tp) {
+  DeploySpec s;
+  s.name = "m";
+  s.namespace_ = "ml";
+  s.model = *gpu::FindModel(model);
+  s.plan.tp = tp;
+  s.plan.context = 8192;
+  s.plan.resource = "nvidia.com/gpu";
+  s.plan.nodes = {"gpu-a", "gpu-b"};
+  s.plan.summary = "TP " + std::to_string(tp);
+  s.image = "example/img:1";
+  return s;
+}
+
+json::object& Container(json::object& d) {
+  return d["spec"].as_object()["template"].as_object()["spec"].as_object()["containers"].as_array()[0].as_object();
+}
+
+std::string Env(json::object& c, const std::string& name) {
+  for (auto& e : c["env"].as_array()) {
+    if (e.as_object()["name"].as_string() == name) {
+      auto* v = e.as_object().if_contains("value");
+      return v ? std::string(v->as_string()) : "<from secret>";
+    }
+  }
+  return "<absent>";
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(render)
+
+BOOST_AUTO_TEST_CASE(tp1_deployment_and_service) {
+  auto objs = Render(Spec("phi-3-mini-4k", 1));
+  BOOST_REQUIRE(objs.ok());
+  BOOST_REQUIRE_EQUAL(objs->size(), 2u);
+  json::object& svc = (*objs)[0];
+  json::object& dep = (*objs)[1];
+  BOOST_CHECK_EQUAL(svc["kind"].as_string(), "Service");
+  BOOST_CHECK_EQUAL(ObjectPath(dep), "/apis/apps/v1/namespaces/ml/deployments/m");
+  BOOST_CHECK_EQUAL(ObjectPath(svc), "/api/v1/namespaces/ml/services/m");
+  BOOST_CHECK_EQUAL(KindForOutput(dep), "deployment.apps");
+  json::object& c = Container(dep);
+  BOOST_CHECK_EQUAL(Env(c, "LM_MODEL"), "microsoft/Phi-3-mini-4k-instruct");
+  BOOST_CHECK_EQUAL(Env(c, "LM_TENSOR_PARALLEL"), "1");
+  BOOST_CHECK_EQUAL(Env(c, "LM_MAX_MODEL_LEN"), "8192");
+  BOOST_CHECK_EQUAL(Env(c, "LM_GPU_MEMORY_UTILIZATION"), "0.90");
+  BOOST_CHECK_EQUAL(Env(c, "LM_MISTRAL_FORMAT"), "false");
+  BOOST_CHECK_EQUAL(Env(c, "HF_TOKEN"), "<absent>");
+  BOOST_CHECK_EQUAL(c["resources"].as_object()["limits"].as_object()["nvidia.com/gpu"].as_string(), "1");
+  BOOST_CHECK_EQUAL(c["ports"].as_array()[0].as_object()["containerPort"].as_int64(), 8000);
+  BOOST_CHECK_EQUAL(c["startupProbe"].as_object()["failureThreshold"].as_int64(), 180);
+  BOOST_CHECK_EQUAL(c["startupProbe"].as_object()["httpGet"].as_object()["path"].as_string(), "/health");
+  auto& pod = dep["spec"].as_object()["template"].as_object()["spec"].as_object();
+  BOOST_CHECK_EQUAL(pod["volumes"].as_array().size(), 1u);  // no /dev/shm at TP 1
+  BOOST_CHECK(pod["securityContext"].as_object()["runAsNonRoot"].as_bool());
+  auto& term = pod["affinity"].as_object()["nodeAffinity"].as_object()["requiredDuringSchedulingIgnoredDuringExecution"]
+                   .as_object()["nodeSelectorTerms"].as_array()[0].as_object()["matchExpressions"].as_array()[0].as_object();
+  BOOST_CHECK_EQUAL(term["key"].as_string(), "m.ml.kubectl-lm.io/fits");
+  BOOST_CHECK_EQUAL(dep["metadata"].as_object()["annotations"].as_object()["kubectl-lm.io/labelled-nodes"].as_string(), "gpu-a,gpu-b");
+  BOOST_CHECK_EQUAL(dep["metadata"].as_object()["labels"].as_object()["app.kubernetes.io/managed-by"].as_string(), "kubectl-lm");
+  BOOST_CHECK_EQUAL(dep["spec"].as_object()["replicas"].as_int64(), 1);
+}
+
+BOOST_AUTO_TEST_CASE(tp4_has_shm_and_mistral_flags_and_secret) {
+  DeploySpec s = Spec("mistral-7b", 4);
+  s.hf_secret = "m-hf-token";
+  s.hf_token = "hf_abc";
+  auto objs = Render(s);
+  BOOST_REQUIRE(objs.ok());
+  BOOST_REQUIRE_EQUAL(objs->size(), 3u);
+  json::object& secret = (*objs)[0];
+  BOOST_CHECK_EQUAL(secret["kind"].as_string(), "Secret");
+  BOOST_CHECK_EQUAL(secret["data"].as_object()["token"].as_string(), "aGZfYWJj");
+  json::object& c = Container((*objs)[2]);
+  BOOST_CHECK_EQUAL(Env(c, "LM_MISTRAL_FORMAT"), "true");
+  BOOST_CHECK_EQUAL(Env(c, "HF_TOKEN"), "<from secret>");
+  BOOST_CHECK_EQUAL(c["resources"].as_object()["limits"].as_object()["nvidia.com/gpu"].as_string(), "4");
+  auto& mounts = c["volumeMounts"].as_array();
+  BOOST_REQUIRE_EQUAL(mounts.size(), 2u);
+  BOOST_CHECK_EQUAL(mounts[1].as_object()["mountPath"].as_string(), "/dev/shm");
+}
+
+BOOST_AUTO_TEST_CASE(storage_class_gives_a_claim_and_mig_a_slice_resource) {
+  DeploySpec s = Spec("phi-3-mini-4k", 1);
+  s.storage_class = "fast";
+  s.plan.resource = "nvidia.com/mig-3g.40gb";
+  auto objs = Render(s);
+  BOOST_REQUIRE(objs.ok());
+  BOOST_CHECK_EQUAL((*objs)[0]["kind"].as_string(), "PersistentVolumeClaim");
+  BOOST_CHECK_EQUAL((*objs)[0]["spec"].as_object()["storageClassName"].as_string(), "fast");
+  json::object& dep = (*objs).back();
+  auto& vol = dep["spec"].as_object()["template"].as_object()["spec"].as_object()["volumes"].as_array()[0].as_object();
+  BOOST_CHECK_EQUAL(vol["persistentVolumeClaim"].as_object()["claimName"].as_string(), "m-cache");
+  BOOST_CHECK(Container(dep)["resources"].as_object()["limits"].as_object().contains("nvidia.com/mig-3g.40gb"));
+}
+
+BOOST_AUTO_TEST_CASE(values_cannot_break_out_of_their_scalar) {
+  DeploySpec s = Spec("phi-3-mini-4k", 1);
+  s.image = "evil\"\n  injected: true";
+  auto objs = Render(s);
+  BOOST_REQUIRE(objs.ok());
+  BOOST_CHECK_EQUAL(Container((*objs)[1])["image"].as_string(), "evil\"\n  injected: true");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
