@@ -53,11 +53,13 @@ std::string Hint(int code, const std::string& reason, const std::string& message
 
 Status DecodeApiError(int http_status, std::string_view body, const std::string& action) {
   std::string reason, message;
+  bool is_status = false;
   boost::system::error_code ec;
   boost::json::value v = boost::json::parse(body, ec);
   if (!ec && v.is_object()) {
     const auto& o = v.as_object();
     if (auto* k = o.if_contains("kind"); k && k->is_string() && k->as_string() == "Status") {
+      is_status = true;
       if (auto* r = o.if_contains("reason"); r && r->is_string()) reason = std::string(r->as_string());
       if (auto* m = o.if_contains("message"); m && m->is_string()) message = std::string(m->as_string());
     }
@@ -67,6 +69,13 @@ Status DecodeApiError(int http_status, std::string_view body, const std::string&
     // Not a Status (an HTML error page from a proxy, or an empty body): say
     // what we did and what came back, without dumping the page.
     message = "the server responded with status " + std::to_string(http_status) + " to " + action;
+    // A proxy's page (the service proxy passes the backend's answer through):
+    // its first line says more than the status alone.
+    std::string first(body.substr(0, body.find('\n')));
+    if (!is_status && !first.empty()) {
+      if (first.size() > 160) first = first.substr(0, 160) + "...";
+      message += ": " + first;
+    }
   }
   Status s;
   if (http_status == 401) {
@@ -74,7 +83,7 @@ Status DecodeApiError(int http_status, std::string_view body, const std::string&
                                         "): check the credentials of the current user in your kubeconfig");
   } else {
     s = Status(KindFor(http_status, reason),
-               "Error from server (" + reason + "): " + message + Hint(http_status, reason, message));
+               "Error from server (" + reason + "): " + message + (is_status ? Hint(http_status, reason, message) : ""));
   }
   s.set_http(http_status, reason);
   return s;

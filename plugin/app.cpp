@@ -16,6 +16,8 @@ const std::vector<Command>& Commands() {
       {"deploy", "Deploy a model onto the GPU nodes that can hold it", RunDeploy},
       {"status", "Show where model deployments stand, and why", RunStatus},
       {"delete", "Remove a model deployment and the node labels it added", RunDelete},
+      {"logs", "Print (or follow with -f) the model server's log", RunLogs},
+      {"chat", "Chat with a deployed model through the API server's service proxy", RunChat},
       {"version", "Print the client and server versions", RunVersion},
       {"help", "List the commands and the global flags", RunHelp},
   };

@@ -18,5 +18,7 @@ kube::Status RunModels(App& app, const std::vector<std::string>& args);
 kube::Status RunDeploy(App& app, const std::vector<std::string>& args);
 kube::Status RunStatus(App& app, const std::vector<std::string>& args);
 kube::Status RunDelete(App& app, const std::vector<std::string>& args);
+kube::Status RunLogs(App& app, const std::vector<std::string>& args);
+kube::Status RunChat(App& app, const std::vector<std::string>& args);
 
 }  // namespace lm

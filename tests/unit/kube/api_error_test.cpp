@@ -36,7 +36,12 @@ BOOST_AUTO_TEST_CASE(unauthorized_is_worded_like_kubectl) {
 BOOST_AUTO_TEST_CASE(body_that_is_not_a_status_names_what_we_did) {
   Status s = DecodeApiError(502, "<html>bad gateway</html>", "GET /api/v1/nodes");
   BOOST_CHECK_EQUAL(s.message(),
-                    "Error from server (InternalError): the server responded with status 502 to GET /api/v1/nodes");
+                    "Error from server (InternalError): the server responded with status 502 to GET /api/v1/nodes: "
+                    "<html>bad gateway</html>");
+  // Not a Status: no RBAC hint, since RBAC did not say no.
+  Status page = DecodeApiError(403, "Forbidden by egress policy\n<more>", "POST /x");
+  BOOST_CHECK_EQUAL(page.message(), "Error from server (Forbidden): the server responded with status 403 to POST /x: "
+                                    "Forbidden by egress policy");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

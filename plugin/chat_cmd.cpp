@@ -1,0 +1,176 @@
+// kubectl lm chat NAME [PROMPT]: an OpenAI chat completion through the API
+// server's service proxy, streamed as the server streams it. With no PROMPT
+// it reads one line at a time when stdin is a terminal (a conversation),
+// else all of stdin as one prompt.
+#include <iostream>
+#include <iterator>
+
+#include <boost/json.hpp>
+
+#include "plugin/app.h"
+#include "plugin/commands.h"
+
+namespace lm {
+namespace json = boost::json;
+using kube::Kind;
+using kube::Status;
+
+namespace {
+
+struct ChatTarget {
+  std::string ns, service, model;
+};
+
+// Reads "data: {...}" lines of a server-sent event stream and prints each
+// delta's content; returns the whole reply.
+class SseReader {
+ public:
+  explicit SseReader(std::ostream& out) : out_(out) {}
+  bool Feed(std::string_view chunk) {
+    for (char c : chunk) {
+      if (c != '\n') {
+        line_ += c;
+        continue;
+      }
+      if (!line_.empty() && line_.back() == '\r') line_.pop_back();
+      if (line_.rfind("data:", 0) == 0) {
+        std::string data = line_.substr(5);
+        if (!data.empty() && data[0] == ' ') data.erase(0, 1);
+        if (data == "[DONE]") done_ = true;
+        else Delta(data);
+      }
+      line_.clear();
+    }
+    return true;
+  }
+  const std::string& reply() const { return reply_; }
+  bool done() const { return done_; }
+
+ private:
+  void Delta(const std::string& data) {
+    boost::system::error_code ec;
+    json::value v = json::parse(data, ec);
+    if (ec || !v.is_object()) return;
+    auto* choices = v.as_object().if_contains("choices");
+    if (!choices || !choices->is_array() || choices->as_array().empty()) return;
+    auto& first = choices->as_array()[0];
+    if (!first.is_object()) return;
+    auto* delta = first.as_object().if_contains("delta");
+    if (!delta || !delta->is_object()) return;
+    auto* content = delta->as_object().if_contains("content");
+    if (content && content->is_string()) {
+      std::string piece(content->as_string());
+      reply_ += piece;
+      out_ << piece << std::flush;
+    }
+  }
+  std::ostream& out_;
+  std::string line_, reply_;
+  bool done_ = false;
+};
+
+Status Ask(App& app, kube::Client& client, const ChatTarget& t, json::array& messages, bool stream, int max_tokens) {
+  json::object body{{"model", t.model}, {"messages", messages}, {"stream", stream}};
+  if (max_tokens > 0) body["max_tokens"] = max_tokens;
+  std::string path = kube::Client::ServiceProxyPath(t.ns, t.service, "http", "/v1/chat/completions");
+  std::string reply;
+  if (stream) {
+    SseReader reader(app.out);
+    kube::ChunkSink sink = [&](std::string_view chunk) { return reader.Feed(chunk); };
+    auto r = client.Do("POST", path, json::serialize(body), "application/json", &sink);
+    if (!r.ok()) return r.status();
+    reply = reader.reply();
+  } else {
+    auto r = client.Do("POST", path, json::serialize(body), "application/json");
+    if (!r.ok()) return r.status();
+    boost::system::error_code ec;
+    json::value v = json::parse(r->body, ec);
+    const json::value* content = nullptr;
+    if (!ec && v.is_object()) {
+      if (auto* choices = v.as_object().if_contains("choices"); choices && choices->is_array() && !choices->as_array().empty()) {
+        if (auto* msg = choices->as_array()[0].as_object().if_contains("message"); msg && msg->is_object()) {
+          content = msg->as_object().if_contains("content");
+        }
+      }
+    }
+    if (!content || !content->is_string()) return Status(Kind::kServer, "the model server's answer has no choices[0].message.content");
+    reply = std::string(content->as_string());
+    app.out << reply;
+  }
+  app.out << "\n";
+  messages.push_back(json::object{{"role", "assistant"}, {"content", reply}});
+  return Status::Ok();
+}
+
+}  // namespace
+
+kube::Status RunChat(App& app, const std::vector<std::string>& args) {
+  std::string name, prompt, system, tokens;
+  bool stream = true;
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string error;
+    if (args[i] == "--no-stream") {
+      stream = false;
+    } else if (TakeFlag(args, &i, "system", 0, &system, &error) || TakeFlag(args, &i, "max-tokens", 0, &tokens, &error)) {
+      if (!error.empty()) return Status(Kind::kInvalidArgument, error);
+    } else if (args[i][0] != '-' && name.empty()) {
+      name = args[i];
+    } else if (args[i][0] != '-' && prompt.empty()) {
+      prompt = args[i];
+    } else {
+      return Status(Kind::kInvalidArgument, "unknown argument \"" + args[i] + "\" for \"kubectl lm chat\" (usage: kubectl lm chat NAME [PROMPT])");
+    }
+  }
+  if (name.empty()) return Status(Kind::kInvalidArgument, "chat needs the NAME of a model deployment (kubectl lm status lists them)");
+  int max_tokens = 0;
+  if (!tokens.empty()) {
+    if (tokens.find_first_not_of("0123456789") != std::string::npos) {
+      return Status(Kind::kInvalidArgument, "invalid --max-tokens \"" + tokens + "\": use a number");
+    }
+    max_tokens = std::stoi(tokens);
+  }
+  auto client = app.Connect();
+  if (!client.ok()) return client.status();
+  ChatTarget t{(*client)->config().namespace_, name, ""};
+  auto dep = (*client)->Get("/apis/apps/v1/namespaces/" + t.ns + "/deployments/" + name);
+  if (!dep.ok()) {
+    if (dep.status().kind() == Kind::kNotFound) {
+      return Status(Kind::kNotFound, "no model deployment \"" + name + "\" in namespace " + t.ns + " (kubectl lm status -A lists them all)");
+    }
+    return dep.status();
+  }
+  // The name the server serves the model under (deploy sets LM_SERVED_NAME to it).
+  auto* labels = dep->at("metadata").as_object().if_contains("labels");
+  if (labels && labels->is_object()) {
+    if (auto* m = labels->as_object().if_contains("kubectl-lm.io/model"); m && m->is_string()) t.model = std::string(m->as_string());
+  }
+  if (t.model.empty()) return Status(Kind::kInvalidArgument, "deployment " + name + " was not made by kubectl lm deploy");
+
+  json::array messages;
+  if (!system.empty()) messages.push_back(json::object{{"role", "system"}, {"content", system}});
+  auto ask = [&](const std::string& text) {
+    messages.push_back(json::object{{"role", "user"}, {"content", text}});
+    Status s = Ask(app, **client, t, messages, stream, max_tokens);
+    if (s.ok()) return s;
+    if (s.http_code() == 503) {
+      return Status(Kind::kServer, name + " has no ready endpoint to answer (kubectl lm status " + name + " says why): " + s.message());
+    }
+    return s.WithContext("chat with " + name);
+  };
+  if (!prompt.empty()) return ask(prompt);
+  if (!app.stdin_is_terminal) {
+    std::string all((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+    if (all.empty()) return Status(Kind::kInvalidArgument, "no prompt: give one as an argument or on standard input");
+    return ask(all);
+  }
+  app.err << "Chatting with " << t.model << " (" << name << "). An empty line or Ctrl-D ends.\n";
+  for (;;) {
+    app.err << "> " << std::flush;
+    std::string line;
+    if (!std::getline(std::cin, line) || line.empty()) return Status::Ok();
+    Status s = ask(line);
+    if (!s.ok()) return s;
+  }
+}
+
+}  // namespace lm

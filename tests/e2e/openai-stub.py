@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""A stand-in for the model server in e2e tests: the OpenAI chat completions
+API, streamed (server-sent events) or not, and /health. It records each
+request body to REQUEST_LOG, one JSON document per line.
+
+usage: openai-stub.py ADDRESS PORT REQUEST_LOG
+"""
+import http.server
+import json
+import socketserver
+import sys
+import time
+
+ADDRESS, PORT, REQUEST_LOG = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+WORDS = ["Hello", " from", " the", " stub", " server."]
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        body = b'{"status":"ok"}' if self.path == "/health" else b'{"object":"list","data":[]}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_POST(self):
+        request = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        with open(REQUEST_LOG, "a") as log:
+            log.write(json.dumps(request) + "\n")
+        if request.get("stream"):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            for word in WORDS:
+                event = {"object": "chat.completion.chunk", "model": request["model"],
+                         "choices": [{"index": 0, "delta": {"content": word}}]}
+                self.chunk(("data: " + json.dumps(event) + "\n\n").encode())
+                time.sleep(0.05)
+            self.chunk(b"data: [DONE]\n\n")
+            self.chunk(b"")
+        else:
+            body = json.dumps({"object": "chat.completion", "model": request["model"],
+                               "choices": [{"index": 0, "message": {"role": "assistant", "content": "".join(WORDS)}}]}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    def chunk(self, data):
+        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+        self.wfile.flush()
+
+
+class Server(socketserver.ThreadingMixIn, socketserver.TCPServer):
+    # socketserver's own bind: http.server's would look up the host's FQDN,
+    # which hangs in a network namespace with no DNS.
+    allow_reuse_address = True
+    daemon_threads = True
+
+
+Server((ADDRESS, PORT), Handler).serve_forever()
