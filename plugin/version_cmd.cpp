@@ -3,6 +3,7 @@
 
 #include "plugin/app.h"
 #include "plugin/commands.h"
+#include "plugin/deploy.h"
 #include "plugin/printers.h"
 #include "plugin/version.h"
 
@@ -37,7 +38,7 @@ kube::Status RunVersion(App& app, const std::vector<std::string>& args) {
   if (!format_ok.ok()) return format_ok;
 
   boost::json::object doc;
-  doc["clientVersion"] = {{"gitVersion", ClientVersion()}, {"userAgent", UserAgent()}};
+  doc["clientVersion"] = {{"gitVersion", ClientVersion()}, {"userAgent", UserAgent()}, {"defaultImage", DefaultImage()}};
   kube::Status server_error;
   std::string server_version;
   if (!client_only) {
@@ -58,6 +59,7 @@ kube::Status RunVersion(App& app, const std::vector<std::string>& args) {
   }
   if (output.empty()) {
     app.out << "Client Version: " << ClientVersion() << "\n";
+    app.out << "Default Image: " << DefaultImage() << "\n";
     if (!server_version.empty()) app.out << "Server Version: " << server_version << "\n";
   } else {
     PrintDocument(app.out, doc, output);

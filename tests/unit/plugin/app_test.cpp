@@ -37,7 +37,7 @@ BOOST_AUTO_TEST_CASE(help_lists_every_command) {
 BOOST_AUTO_TEST_CASE(client_version_needs_no_cluster) {
   auto r = RunArgs({"version", "--client"});
   BOOST_CHECK_EQUAL(r.code, 0);
-  BOOST_CHECK_EQUAL(r.out, std::string("Client Version: ") + "v0.1.0\n");
+  BOOST_CHECK_EQUAL(r.out, "Client Version: v0.1.0\nDefault Image: ghcr.io/kubectl-lm/vllm-openai:v0.1.0\n");
   auto j = RunArgs({"version", "--client", "-o", "json"});
   BOOST_CHECK(j.out.find("\"gitVersion\": \"v0.1.0\"") != std::string::npos);
   auto bad = RunArgs({"version", "--client", "-o", "xml"});
@@ -48,7 +48,7 @@ BOOST_AUTO_TEST_CASE(client_version_needs_no_cluster) {
 BOOST_AUTO_TEST_CASE(missing_kubeconfig_is_one_line) {
   auto r = RunArgs({"version", "--kubeconfig", "/nonexistent/kubeconfig"});
   BOOST_CHECK_EQUAL(r.code, 1);
-  BOOST_CHECK_EQUAL(r.out, "Client Version: v0.1.0\n");
+  BOOST_CHECK_EQUAL(r.out, "Client Version: v0.1.0\nDefault Image: ghcr.io/kubectl-lm/vllm-openai:v0.1.0\n");
   BOOST_CHECK_EQUAL(r.err, "error: stat /nonexistent/kubeconfig: no such file or directory (check --kubeconfig)\n");
 }
 
