@@ -2,9 +2,13 @@
 
 #include <algorithm>
 #include <iostream>
+#include <sstream>
+
+#include <boost/json.hpp>
 #include <unistd.h>
 
 #include "plugin/commands.h"
+#include "plugin/completion.h"
 #include "plugin/version.h"
 
 namespace lm {
@@ -19,6 +23,7 @@ const std::vector<Command>& Commands() {
       {"logs", "Print (or follow with -f) the model server's log", RunLogs},
       {"chat", "Chat with a deployed model through the API server's service proxy", RunChat},
       {"version", "Print the client and server versions", RunVersion},
+      {"completion", "Print a bash or zsh completion script for kubectl-lm", RunCompletion},
       {"help", "List the commands and the global flags", RunHelp},
   };
   return commands;
@@ -73,7 +78,59 @@ std::string Suggest(const std::string& typed) {
   return best;
 }
 
+kube::Status RunCompletion(App& app, const std::vector<std::string>& args) {
+  std::string script = args.size() == 1 ? CompletionScript(args[0]) : "";
+  if (script.empty()) {
+    return kube::Status(kube::Kind::kInvalidArgument, "usage: kubectl lm completion bash|zsh");
+  }
+  app.out << script;
+  return kube::Status::Ok();
+}
+
+int RunComplete(const std::vector<std::string>& argv, std::ostream& out) {
+  std::vector<std::string> args = argv;
+  std::string word;
+  if (!args.empty()) {
+    word = args.back();
+    args.pop_back();
+  }
+  // The cluster is asked with the user's own flags (--context, -n), and
+  // quietly: completion must never print errors into the command line.
+  auto inv = ParseArgs(args);
+  GlobalOptions global = inv.ok() ? inv->global : GlobalOptions{};
+  global.verbosity = 0;
+  if (global.request_timeout.count() == 0) global.request_timeout = std::chrono::seconds(5);
+  kube::RealFileSystem fs;
+  kube::RealProcessRunner runner;
+  std::ostringstream ignored;
+  App app{out, ignored, global, kube::ProcessEnv(), fs, runner, kube::Logger(0, nullptr), false};
+  auto names = [&](const std::string& path, const std::string& selector) {
+    std::vector<std::string> result;
+    auto client = app.Connect();
+    if (!client.ok()) return result;
+    kube::ListOptions lo;
+    lo.label_selector = selector;
+    std::string resolved = path;
+    if (auto p = resolved.find("{ns}"); p != std::string::npos) resolved.replace(p, 4, (*client)->config().namespace_);
+    (*client)->List(resolved, lo, [&](boost::json::object& o) {
+      result.push_back(std::string(o.at("metadata").at("name").as_string()));
+      return kube::Status::Ok();
+    });
+    return result;
+  };
+  CompletionSources sources;
+  sources.deployments = [&] {
+    return names("/apis/apps/v1/namespaces/{ns}/deployments", "app.kubernetes.io/managed-by=kubectl-lm");
+  };
+  sources.nodes = [&] { return names("/api/v1/nodes", ""); };
+  for (const auto& line : Complete(args, word, sources)) out << line << "\n";
+  return kExitOk;
+}
+
 int Run(const std::vector<std::string>& argv, std::ostream& out, std::ostream& err) {
+  if (!argv.empty() && argv[0] == "__complete") {
+    return RunComplete(std::vector<std::string>(argv.begin() + 1, argv.end()), out);
+  }
   auto inv = ParseArgs(argv);
   if (!inv.ok()) {
     err << FormatError(inv.status()) << "\n";

@@ -50,6 +50,11 @@ const std::vector<Command>& Commands();
 // status. Errors are printed to `err` as one line.
 int Run(const std::vector<std::string>& argv, std::ostream& out, std::ostream& err);
 
+// Shell completion: `kubectl_complete-lm ARGS... WORD` (as kubectl runs
+// it) or `kubectl-lm __complete ARGS... WORD`. Prints candidates.
+int RunComplete(const std::vector<std::string>& argv, std::ostream& out);
+kube::Status RunCompletion(App& app, const std::vector<std::string>& args);
+
 // "error: <message>", or the message alone where kubectl prints it bare
 // ("Error from server (NotFound): ...", "The connection to the server ...").
 std::string FormatError(const kube::Status& s);

@@ -8,7 +8,12 @@
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
+  // kubectl runs kubectl_complete-lm (a link to this binary) to complete
+  // "kubectl lm ..." on the command line.
+  std::string self = argc > 0 ? argv[0] : "";
+  bool completing = self.size() >= 19 && self.compare(self.size() - 19, 19, "kubectl_complete-lm") == 0;
   try {
+    if (completing) return lm::RunComplete(args, std::cout);
     return lm::Run(args, std::cout, std::cerr);
   } catch (const std::exception& e) {
     // The one backstop: a bug must still end in one line, never a trace.
