@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Installing with krew, from the release archives scripts/release made in
+# dist/: krew's own validator and installer, the binary's dependencies, and
+# kubectl's completion of plugin arguments.
+set -euo pipefail
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+DIST=$(cd "$(dirname "$0")/../.." && pwd)/dist
+[ -f "$DIST/lm.yaml" ] || { echo "krew_test: run scripts/release first (dist/lm.yaml is missing)" >&2; exit 1; }
+
+test_case "validate-krew-manifest accepts the manifest"
+run validate-krew-manifest -manifest "$DIST/lm.yaml" -skip-install
+expect_rc 0
+short=$(sed -n 's/^  shortDescription: //p' "$DIST/lm.yaml")
+[ "${#short}" -le 50 ] || fail "shortDescription is ${#short} characters, more than 50"
+awk 'length > 80 { exit 1 }' "$DIST/lm.yaml" || fail "a line of lm.yaml passes 80 columns"
+grep -Eq '^    sha256: [0-9a-f]{64}$' "$DIST/lm.yaml" || fail "sha256 must be 64 lowercase hex digits"
+
+test_case "kubectl krew install puts kubectl-lm on PATH, and it reaches the cluster"
+export KREW_ROOT=$E2E_TMP/krew
+run kubectl krew install --manifest="$DIST/lm.yaml" --archive="$DIST/kubectl-lm-linux-amd64.tar.gz"
+expect_rc 0
+[ -x "$KREW_ROOT/bin/kubectl-lm" ] || fail "krew did not link kubectl-lm"
+# Only krew's copy on PATH: the build directory is left out.
+krew_path="$KREW_ROOT/bin:$E2E_BIN:/usr/bin:/bin"
+run env PATH="$krew_path" kubectl lm version
+expect_rc 0
+expect_out_contains "Client Version: v"
+expect_out_contains "Server Version: v1.36.3"
+run env PATH="$krew_path" kubectl krew list
+expect_out_contains "lm"
+
+test_case "the binary needs no shared library beyond the C library"
+bin=$(readlink -f "$KREW_ROOT/bin/kubectl-lm")
+needed=$(objdump -p "$bin" | awk '/NEEDED/ {print $2}' | sort | tr '\n' ' ')
+for lib in $needed; do
+  case "$lib" in
+    libc.so.6 | libm.so.6 | ld-linux-x86-64.so.2 | libdl.so.2 | libpthread.so.0) ;;
+    *) fail "kubectl-lm needs $lib" ;;
+  esac
+done
+max_glibc=$(objdump -T "$bin" | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -1)
+echo "  needs: $needed; newest glibc symbol: $max_glibc"
+
+test_case "the arm64 archive installs for linux/arm64 and holds an aarch64 binary"
+run env KREW_ROOT="$E2E_TMP/krew-arm64" KREW_OS=linux KREW_ARCH=arm64 kubectl krew install \
+  --manifest="$DIST/lm.yaml" --archive="$DIST/kubectl-lm-linux-arm64.tar.gz"
+expect_rc 0
+run file -L "$E2E_TMP/krew-arm64/bin/kubectl-lm"
+expect_out_contains "ARM aarch64"
+run tar -tzf "$DIST/kubectl-lm-linux-arm64.tar.gz"
+expect_out_contains "LICENSE"
+
+test_case "kubectl completes kubectl lm through kubectl_complete-lm"
+ln -sf "$bin" "$KREW_ROOT/bin/kubectl_complete-lm"
+run env PATH="$krew_path" kubectl __complete lm de
+expect_out_contains "deploy"
+expect_out_contains "delete"
+run env PATH="$krew_path" kubectl __complete lm deploy qwen
+expect_out_contains "qwen2.5-7b"
+run env PATH="$krew_path" kubectl __complete lm nodes -o ""
+expect_out_contains "wide"
+
+finish
