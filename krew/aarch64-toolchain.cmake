@@ -11,3 +11,6 @@ set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
 set(CMAKE_LIBRARY_ARCHITECTURE aarch64-linux-gnu)
+# Debian puts arch-specific headers (openssl/opensslconf.h) under the
+# multiarch directory, which the cross compiler does not search by itself.
+set(CMAKE_CXX_STANDARD_INCLUDE_DIRECTORIES $ENV{KUBECTL_LM_SYSROOT}/usr/include/aarch64-linux-gnu)

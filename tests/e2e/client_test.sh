@@ -110,6 +110,23 @@ expect_rc 1
 expect_err_contains "timed out after 1"
 expect_err_contains "--request-timeout"
 
+test_case "proxy-url sends the connection through an HTTP CONNECT proxy, kept alive across requests"
+python3 "$(dirname "$0")/connect-proxy.py" "$T/proxy.port" "$T/proxy.log" &
+proxy=$!
+for _ in $(seq 50); do [ -s "$T/proxy.port" ] && break; sleep 0.1; done
+run kubectl lm nodes --kubeconfig "$(kubeconfig proxied "$server" "certificate-authority: $ca" "proxy-url: http://127.0.0.1:$(cat "$T/proxy.port")")" -v=6
+expect_rc 0
+expect_out_contains "gpu-h100-0"
+# kubectl lm nodes makes two requests (nodes, then pods): one tunnel carries both.
+expect_eq "$(cat "$T/proxy.log" 2>/dev/null)" "CONNECT 127.0.0.1:$port"
+[ "$(grep -c ' 200 OK in ' <<<"$ERR")" -ge 2 ] || fail "expected at least two requests in the -v=6 log"
+# HTTPS_PROXY is never used for a loopback server, as Go's httpproxy rules say.
+: > "$T/proxy.log"
+run env HTTPS_PROXY="http://127.0.0.1:$(cat "$T/proxy.port")" kubectl lm version
+expect_rc 0
+expect_eq "$(cat "$T/proxy.log")" ""
+kill "$proxy" 2>/dev/null || true
+
 test_case "tokens never reach the log, even at -v=10"
 token=$(kubectl config view --raw -o jsonpath='{.users[?(@.name=="viewer")].user.token}')
 run kubectl lm version --context viewer -v=10
