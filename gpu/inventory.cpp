@@ -5,24 +5,16 @@
 #include <boost/json.hpp>
 
 #include "gpu/instance_types.h"
+#include "kube/json_fields.h"
 
 namespace gpu {
 namespace json = boost::json;
 namespace {
 
-const json::object* Obj(const json::object& o, const char* key) {
-  auto* v = o.if_contains(key);
-  return v && v->is_object() ? &v->as_object() : nullptr;
-}
-const json::array* Arr(const json::object& o, const char* key) {
-  auto* v = o.if_contains(key);
-  return v && v->is_array() ? &v->as_array() : nullptr;
-}
-std::string Str(const json::object* o, const char* key) {
-  if (!o) return "";
-  auto* v = o->if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : "";
-}
+// Reads of optional fields (kube/json_fields.h), by reference or pointer.
+const json::object* Obj(const json::object& o, const char* key) { return kube::ObjField(&o, key); }
+const json::array* Arr(const json::object& o, const char* key) { return kube::ArrField(&o, key); }
+const auto& Str = kube::StrField;
 
 std::optional<long> ParseLong(const std::string& s) {
   if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;

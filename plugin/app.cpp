@@ -9,6 +9,7 @@
 
 #include "plugin/commands.h"
 #include "plugin/completion.h"
+#include "plugin/suggest.h"
 #include "plugin/version.h"
 
 namespace lm {
@@ -55,27 +56,9 @@ std::string FormatError(const kube::Status& s) {
 }
 
 std::string Suggest(const std::string& typed) {
-  std::string best;
-  size_t best_d = 3;  // farther than two edits is not a typo
-  for (const Command& c : Commands()) {
-    std::string name = c.name;
-    std::vector<size_t> prev(name.size() + 1), cur(name.size() + 1);
-    for (size_t j = 0; j <= name.size(); ++j) prev[j] = j;
-    for (size_t i = 1; i <= typed.size(); ++i) {
-      cur[0] = i;
-      for (size_t j = 1; j <= name.size(); ++j) {
-        cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (typed[i - 1] == name[j - 1] ? 0 : 1)});
-      }
-      prev = cur;
-    }
-    size_t d = prev[name.size()];
-    if (name.rfind(typed, 0) == 0 && !typed.empty()) d = std::min<size_t>(d, 1);
-    if (d < best_d) {
-      best_d = d;
-      best = name;
-    }
-  }
-  return best;
+  std::vector<std::string> names;
+  for (const Command& c : Commands()) names.emplace_back(c.name);
+  return Nearest(typed, names, 2);  // farther than two edits is not a typo
 }
 
 kube::Status RunCompletion(App& app, const std::vector<std::string>& args) {

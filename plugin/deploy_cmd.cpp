@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 
 #include "kube/access_review.h"
+#include "kube/json_fields.h"
 #include "kube/quantity.h"
 #include "plugin/app.h"
 #include "plugin/commands.h"
@@ -105,14 +106,7 @@ std::string Join(const std::vector<std::string>& v) {
   return s;
 }
 
-std::string LabelOf(const json::object& o, const char* key) {
-  auto* md = o.if_contains("metadata");
-  if (!md || !md->is_object()) return "";
-  auto* labels = md->as_object().if_contains("labels");
-  if (!labels || !labels->is_object()) return "";
-  auto* v = labels->as_object().if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : "";
-}
+using kube::LabelOf;
 
 // What each verb deploy uses is for, to say why a refusal matters.
 struct Need {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "plugin/options.h"
+#include "plugin/suggest.h"
 
 namespace lm {
 namespace {
@@ -23,19 +24,6 @@ bool ParseNumber(const std::string& s, T* out) {
   } catch (...) {
     return false;
   }
-}
-
-size_t Distance(const std::string& a, const std::string& b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-    }
-    prev = cur;
-  }
-  return prev[b.size()];
 }
 
 }  // namespace
@@ -109,13 +97,9 @@ kube::Result<int> DtypeBytes(const std::string& dtype) {
 kube::Result<gpu::Model> ResolveModel(const std::string& name, const PlanFlags& f) {
   if (const gpu::Model* m = gpu::FindModel(name)) return *m;
   if (name.find('/') == std::string::npos) {
-    std::string best;
-    size_t best_d = 4;
-    for (const auto& m : gpu::Catalog()) {
-      size_t d = Distance(name, m.name);
-      if (m.name.rfind(name, 0) == 0) d = std::min<size_t>(d, 1);
-      if (d < best_d) { best_d = d; best = m.name; }
-    }
+    std::vector<std::string> names;
+    for (const auto& m : gpu::Catalog()) names.push_back(m.name);
+    std::string best = Nearest(name, names, 3);
     return Status(Kind::kInvalidArgument, "unknown model \"" + name + "\"" +
                                               (best.empty() ? "" : "; did you mean \"" + best + "\"?") +
                                               " (kubectl lm models lists them; a Hugging Face repo id with "

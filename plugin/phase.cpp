@@ -4,30 +4,20 @@
 
 #include <boost/json.hpp>
 
+#include "kube/json_fields.h"
+
 namespace lm {
 namespace json = boost::json;
 namespace {
 
-const json::object* Obj(const json::object* o, const char* key) {
-  if (!o) return nullptr;
-  auto* v = o->if_contains(key);
-  return v && v->is_object() ? &v->as_object() : nullptr;
-}
-const json::array* Arr(const json::object* o, const char* key) {
-  if (!o) return nullptr;
-  auto* v = o->if_contains(key);
-  return v && v->is_array() ? &v->as_array() : nullptr;
-}
-std::string Str(const json::object* o, const char* key) {
-  if (!o) return "";
-  auto* v = o->if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : "";
-}
-long long Int(const json::object* o, const char* key) {
-  if (!o) return 0;
-  auto* v = o->if_contains(key);
-  return v && v->is_int64() ? v->as_int64() : 0;
-}
+using kube::ArrField;
+using kube::IntField;
+using kube::ObjField;
+using kube::StrField;
+const auto& Obj = ObjField;
+const auto& Arr = ArrField;
+const auto& Str = StrField;
+const auto& Int = IntField;
 
 // Worst first: the phase shown for several pods is the worst of theirs.
 int Severity(const std::string& phase) {

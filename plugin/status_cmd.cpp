@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 
 #include "kube/exec_credential.h"
+#include "kube/json_fields.h"
 #include "kube/quantity.h"
 #include "plugin/app.h"
 #include "plugin/commands.h"
@@ -20,16 +21,8 @@ using kube::Status;
 
 namespace {
 
-const json::object* Obj(const json::object* o, const char* key) {
-  if (!o) return nullptr;
-  auto* v = o->if_contains(key);
-  return v && v->is_object() ? &v->as_object() : nullptr;
-}
-std::string Str(const json::object* o, const char* key) {
-  if (!o) return "";
-  auto* v = o->if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : "";
-}
+const auto& Obj = kube::ObjField;
+const auto& Str = kube::StrField;
 
 constexpr char kManaged[] = "app.kubernetes.io/managed-by=kubectl-lm";
 
