@@ -21,14 +21,14 @@ for m in $models; do
   expect_rc 0 "($m)"
   dep=$(json_get 'json.dumps([i for i in d["items"] if i["kind"]=="Deployment"][0])' <<<"$OUT")
   c='d["spec"]["template"]["spec"]["containers"][0]'
-  for var in $(json_get "' '.join(e['name'] for e in $c['env'] if e['name'] != 'HF_HOME')" <<<"$dep"); do
+  for var in $(json_get "' '.join(e['name'] for e in ${c}['env'] if e['name'] != 'HF_HOME')" <<<"$dep"); do
     [[ " $documented" == *" $var "* ]] || fail "$m: env $var is not in the entrypoint's contract"
   done
-  expect_eq "$(json_get "$c['ports'][0]['containerPort']" <<<"$dep")" "8000" "($m port)"
-  expect_eq "$(json_get "[$c[p]['httpGet']['path'] for p in ('startupProbe','readinessProbe','livenessProbe')]" <<<"$dep")" \
+  expect_eq "$(json_get "${c}['ports'][0]['containerPort']" <<<"$dep")" "8000" "($m port)"
+  expect_eq "$(json_get "[${c}[p]['httpGet']['path'] for p in ('startupProbe','readinessProbe','livenessProbe')]" <<<"$dep")" \
     "['/health', '/health', '/health']" "($m probes)"
-  tp=$(json_get "[e['value'] for e in $c['env'] if e['name']=='LM_TENSOR_PARALLEL'][0]" <<<"$dep")
-  shm=$(json_get "any(v['mountPath']=='/dev/shm' for v in $c['volumeMounts'])" <<<"$dep")
+  tp=$(json_get "[e['value'] for e in ${c}['env'] if e['name']=='LM_TENSOR_PARALLEL'][0]" <<<"$dep")
+  shm=$(json_get "any(v['mountPath']=='/dev/shm' for v in ${c}['volumeMounts'])" <<<"$dep")
   if [ "$tp" -gt 1 ]; then expect_eq "$shm" "True" "($m TP $tp needs /dev/shm)"; else expect_eq "$shm" "False" "($m TP 1)"; fi
 done
 
