@@ -68,7 +68,7 @@ measure() { # label, command...
   read -r wall rss < "$T/time"
   printf '%-40s %8ss %10s MiB %10s KiB output\n' "$label" "$wall" "$((rss / 1024))" "$(( $(wc -c < "$T/out") / 1024 ))"
 }
-echo "nodes=$NODES pods=$PODS (median of one run each; the machine is $(nproc) cores)"
+echo "nodes=$NODES pods=$PODS (one run each, on $(nproc) cores)"
 measure "kubectl lm nodes" kubectl-lm nodes
 measure "kubectl lm nodes -o json" kubectl-lm nodes -o json
 measure "kubectl get nodes -o json" kubectl get nodes -o json
