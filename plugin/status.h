@@ -25,6 +25,9 @@ struct DeploymentStatus {
   long long gpus = 0;            // GPUs the pods ask for, in all
   std::vector<std::string> nodes;  // where its pods run
   Phase phase;
+  // The last lines the crashed server wrote, when a pod crash-loops or was
+  // OOMKilled (filled for one NAME only).
+  std::vector<std::string> last_log;
 };
 
 // The Deployments that kubectl lm deploy made in `ns` ("" = every

@@ -44,7 +44,7 @@ json::object ToJson(const DeploymentStatus& d) {
           {"phase", d.phase.phase}, {"reason", d.phase.reason}, {"ready", d.phase.phase == "Ready"},
           {"readyReplicas", d.phase.ready_replicas}, {"replicas", d.phase.replicas}, {"gpus", d.gpus},
           {"nodes", std::move(nodes)}, {"endpoint", d.endpoint}, {"created", d.created}, {"plan", d.plan},
-          {"pods", std::move(pods)}};
+          {"pods", std::move(pods)}, {"lastLogLines", json::array(d.last_log.begin(), d.last_log.end())}};
 }
 
 void PrintDetail(std::ostream& o, const DeploymentStatus& d) {
@@ -57,6 +57,10 @@ void PrintDetail(std::ostream& o, const DeploymentStatus& d) {
     << "Plan:       " << d.plan << "\n"
     << "GPU nodes:  " << (d.labelled_nodes.empty() ? "<none>" : d.labelled_nodes) << " (passed the memory check)\n"
     << "Endpoint:   " << d.endpoint << " (kubectl lm chat " << d.name << " \"hello\")\n";
+  if (!d.last_log.empty()) {
+    o << "Last log lines of the crashed server:\n";
+    for (const auto& l : d.last_log) o << "  " << l << "\n";
+  }
   if (!d.phase.pods.empty()) {
     o << "\n";
     std::vector<std::vector<std::string>> rows;
@@ -97,6 +101,20 @@ std::string Render(const std::vector<DeploymentStatus>& items, const std::string
   }
   PrintTable(o, headers, rows);
   return o.str();
+}
+
+// For a server that crashes, its own last words say why better than any
+// condition: the previous container's log, last lines.
+void AddLastLog(kube::Client& client, DeploymentStatus& d) {
+  for (const auto& p : d.phase.pods) {
+    if (p.phase != "CrashLoopBackOff" && p.phase != "OOMKilled") continue;
+    auto r = client.Do("GET", "/api/v1/namespaces/" + d.namespace_ + "/pods/" + p.name +
+                                  "/log?container=server&previous=true&tailLines=10", "", "");
+    if (!r.ok()) return;  // no log to show is not an error of status
+    std::istringstream in(r->body);
+    for (std::string line; std::getline(in, line);) d.last_log.push_back(line);
+    return;
+  }
 }
 
 }  // namespace
@@ -248,6 +266,7 @@ kube::Status RunStatus(App& app, const std::vector<std::string>& args) {
         return Status::Ok();
       }
     }
+    if (!name.empty()) AddLastLog(**client, items->front());
     std::string text = Render(*items, name, output, all);
     if (text != previous) {
       app.out << text << std::flush;

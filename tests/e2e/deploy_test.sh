@@ -143,6 +143,22 @@ run kubectl lm status e2e-badimage -o json
 expect_eq "$(json_get '(d["items"][0]["phase"], d["items"][0]["ready"])' <<<"$OUT")" "('ImagePullBackOff', False)"
 kubectl lm delete e2e-badimage >/dev/null
 
+test_case "status explains a crash-looping server with its last log lines"
+kubectl lm deploy phi-3-mini --name e2e-crash --image registry.invalid/crashing:1 >/dev/null 2>&1
+for _ in $(seq 30); do
+  [ "$(kubectl lm status e2e-crash -o json | json_get 'd["items"][0]["phase"]')" = CrashLoopBackOff ] && break
+  sleep 1
+done
+run kubectl lm status e2e-crash
+expect_out_contains "Phase:      CrashLoopBackOff"
+expect_out_contains "Reason:     the server exits (restarted 4 time(s)), last: Error"
+expect_out_contains "Last log lines of the crashed server:"
+expect_out_contains "RuntimeError: Engine core initialization failed."
+run kubectl lm deploy phi-3-mini --name e2e-crash --image registry.invalid/crashing:1 --wait --timeout 30s
+expect_rc 1
+expect_err_contains "error: e2e-crash failed: CrashLoopBackOff"
+kubectl lm delete e2e-crash >/dev/null
+
 test_case "an HF token from the environment goes into a Secret and never into the output"
 secret_value=hf_e2eSECRETvalue123
 HF_TOKEN=$secret_value run kubectl lm deploy mistral-7b --hf-token-from-env -v=8
