@@ -72,7 +72,7 @@ void PrintDetail(std::ostream& o, const DeploymentStatus& d) {
   }
 }
 
-std::string Render(const std::vector<DeploymentStatus>& items, const std::string& name, const std::string& output,
+std::string RenderStatus(const std::vector<DeploymentStatus>& items, const std::string& name, const std::string& output,
                    bool all_namespaces) {
   std::ostringstream o;
   if (output == "json" || output == "yaml") {
@@ -267,7 +267,7 @@ kube::Status RunStatus(App& app, const std::vector<std::string>& args) {
       }
     }
     if (!name.empty()) AddLastLog(**client, items->front());
-    std::string text = Render(*items, name, output, all);
+    std::string text = RenderStatus(*items, name, output, all);
     if (text != previous) {
       app.out << text << std::flush;
       previous = text;

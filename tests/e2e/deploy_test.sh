@@ -46,21 +46,7 @@ expect_err_contains "you may not patch nodes at the cluster scope, which deploy 
 expect_eq "$(snapshot)" "$before"
 
 test_case "llama-3.1-70b where it fits nowhere: exit 1, the reason per node, nothing created"
-cat <<YAML | kubectl apply -f - >/dev/null
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: e2e-hold-h100, namespace: lm-e2e}
-spec:
-  replicas: 5
-  selector: {matchLabels: {app: e2e-hold-h100}}
-  template:
-    metadata: {labels: {app: e2e-hold-h100}}
-    spec:
-      nodeSelector: {kubernetes.io/hostname: gpu-h100-0}
-      tolerations: [{key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}, {key: sku, operator: Equal, value: gpu, effect: NoSchedule}]
-      containers: [{name: main, image: registry.example/none:1, resources: {limits: {nvidia.com/gpu: 1}}}]
-YAML
-kubectl wait --for=jsonpath='{.status.availableReplicas}'=5 deployment/e2e-hold-h100 -n lm-e2e --timeout=90s >/dev/null
+hold_h100 lm-e2e 5
 before_70b=$(snapshot)
 HF_TOKEN=hf_e2e_not_a_real_token run kubectl lm deploy llama-3.1-70b --hf-token-from-env
 expect_rc 1

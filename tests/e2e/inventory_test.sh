@@ -21,24 +21,7 @@ run kubectl lm nodes --all
 expect_out_contains "cpu-0"
 
 test_case "pods holding 3 of the 8 H100s leave 5 free"
-cat <<YAML | kubectl apply -f - >/dev/null
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: e2e-hold-h100, namespace: default}
-spec:
-  replicas: 3
-  selector: {matchLabels: {app: e2e-hold-h100}}
-  template:
-    metadata: {labels: {app: e2e-hold-h100}}
-    spec:
-      nodeSelector: {kubernetes.io/hostname: gpu-h100-0}
-      tolerations:
-      - {key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}
-      - {key: sku, operator: Equal, value: gpu, effect: NoSchedule}
-      containers:
-      - {name: main, image: registry.example/none:1, resources: {limits: {nvidia.com/gpu: 1}}}
-YAML
-kubectl wait --for=condition=Available deployment/e2e-hold-h100 --timeout=90s >/dev/null
+hold_h100 default 3
 run kubectl lm nodes -o json
 expect_rc 0
 expect_eq "$(json_get '[i["free"] for i in d["items"] if i["name"]=="gpu-h100-0"][0]' <<<"$OUT")" "5"
@@ -61,8 +44,7 @@ grep -q '^gpu-l4-0 .* no .*GPU too small' <<<"$OUT" || fail "the L4 node should 
 grep -q '^gpu-h100-0 .* yes .*fits: TP 4' <<<"$OUT" || fail "the H100 node should fit at TP 4"
 
 test_case "with 5 H100s taken, llama-3.1-70b fits nowhere and each node says why"
-kubectl scale deployment e2e-hold-h100 --replicas=5 >/dev/null
-kubectl wait --for=jsonpath='{.status.availableReplicas}'=5 deployment/e2e-hold-h100 --timeout=90s >/dev/null
+hold_h100 default 5
 run kubectl lm models llama-3.1-70b
 expect_rc 1
 grep -q '^gpu-h100-0 .* no .*too few free GPUs: needs 4, 3 of 8 free' <<<"$OUT" || fail "H100 verdict"

@@ -35,6 +35,29 @@ expect_err_lacks() { [[ $ERR != *"$1"* ]] || fail "stderr should not contain: $1
 expect_err_lines() { [ "$(printf '%s\n' "$ERR" | grep -c .)" -eq "$1" ] || fail "stderr should have $1 line(s)"; }
 expect_eq() { [ "$1" == "$2" ] || fail "expected '$2', got '$1' ${3:-}"; }
 
+# hold_h100 NAMESPACE REPLICAS: a Deployment e2e-hold-h100 whose REPLICAS
+# pods each hold one of gpu-h100-0's GPUs; returns when they all run.
+hold_h100() {
+  cat <<YAML | kubectl apply -f - >/dev/null
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: e2e-hold-h100, namespace: $1}
+spec:
+  replicas: $2
+  selector: {matchLabels: {app: e2e-hold-h100}}
+  template:
+    metadata: {labels: {app: e2e-hold-h100}}
+    spec:
+      nodeSelector: {kubernetes.io/hostname: gpu-h100-0}
+      tolerations:
+      - {key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}
+      - {key: sku, operator: Equal, value: gpu, effect: NoSchedule}
+      containers:
+      - {name: main, image: registry.example/none:1, resources: {limits: {nvidia.com/gpu: 1}}}
+YAML
+  kubectl wait --for=jsonpath='{.status.availableReplicas}'="$2" deployment/e2e-hold-h100 -n "$1" --timeout=90s >/dev/null
+}
+
 # test NAME: announces one case.
 test_case() { echo "- $*"; }
 
