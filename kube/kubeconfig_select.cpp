@@ -1,0 +1,250 @@
+// Selection half of kube/kubeconfig.h: the chosen context, the flags that
+// override it, validation with client-go's wording, and the in-cluster
+// fallback. Loading and merging are in kubeconfig.cpp.
+#include "kube/kubeconfig.h"
+
+#include <boost/json.hpp>
+
+#include "kube/base64.h"
+
+namespace kube {
+namespace {
+
+constexpr char kServiceAccountDir[] = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+Result<std::string> ReadPem(const FileSystem& fs, const std::string& path, const std::string& what) {
+  auto r = fs.Read(path);
+  if (!r.ok()) return Status(Kind::kInvalidConfig, "unable to read " + what + " " + path + ": " + r.status().message());
+  return r;
+}
+
+bool Empty(const Config& c) {
+  return c.clusters.empty() && c.users.empty() && c.contexts.empty() && c.current_context.empty();
+}
+
+// client-go's inClusterClientConfig: only when the kubeconfig gave nothing
+// and the pod's service account is mounted.
+Result<ClientConfig> InCluster(const Overrides& o, const FileSystem& fs, const Getenv& env) {
+  auto host = env("KUBERNETES_SERVICE_HOST");
+  auto port = env("KUBERNETES_SERVICE_PORT");
+  std::string token_file = std::string(kServiceAccountDir) + "/token";
+  if (!host || !port || host->empty() || port->empty() || !fs.Exists(token_file)) {
+    return Status(Kind::kInvalidConfig,
+                  "no configuration has been provided: set KUBECONFIG, pass --kubeconfig, or create ~/.kube/config");
+  }
+  ClientConfig cc;
+  bool v6 = host->find(':') != std::string::npos;
+  cc.server = "https://" + (v6 ? "[" + *host + "]" : *host) + ":" + *port;
+  cc.token_file = token_file;
+  auto ca = fs.Read(std::string(kServiceAccountDir) + "/ca.crt");
+  if (ca.ok()) cc.ca_pem = *ca;
+  if (auto ns = env("POD_NAMESPACE"); ns && !ns->empty()) {
+    cc.namespace_ = *ns;
+  } else if (auto f = fs.Read(std::string(kServiceAccountDir) + "/namespace"); f.ok() && !f->empty()) {
+    cc.namespace_ = *f;
+    while (!cc.namespace_.empty() && isspace((unsigned char)cc.namespace_.back())) cc.namespace_.pop_back();
+  }
+  if (!o.server.empty()) cc.server = o.server;
+  if (!o.token.empty()) { cc.token = o.token; cc.token_file.clear(); }
+  if (!o.certificate_authority.empty()) {
+    auto pem = ReadPem(fs, o.certificate_authority, "certificate-authority");
+    if (!pem.ok()) return pem.status();
+    cc.ca_pem = *pem;
+  }
+  if (!o.namespace_.empty()) { cc.namespace_ = o.namespace_; cc.namespace_from_flag = true; }
+  return cc;
+}
+
+}  // namespace
+
+Result<ClientConfig> Select(const Config& config, const Overrides& o, const FileSystem& fs, const Getenv& env) {
+  if (!o.namespace_.empty() && !IsDnsLabel(o.namespace_)) {
+    return Status(Kind::kInvalidConfig, "invalid namespace \"" + o.namespace_ +
+                                            "\": a namespace must be a lowercase RFC 1123 label");
+  }
+  if (Empty(config) && o.context.empty() && o.cluster.empty() && o.user.empty() && o.server.empty()) {
+    return InCluster(o, fs, env);
+  }
+
+  std::string context_name = o.context.empty() ? config.current_context : o.context;
+  Context ctx;
+  if (!context_name.empty()) {
+    auto it = config.contexts.find(context_name);
+    if (it != config.contexts.end()) {
+      ctx = it->second;
+    } else if (!o.context.empty()) {
+      return Status(Kind::kInvalidConfig, "context \"" + context_name +
+                                              "\" does not exist (see kubectl config get-contexts)");
+    } else if (o.cluster.empty() && o.server.empty()) {
+      return Status(Kind::kInvalidConfig, "invalid configuration: context was not found for specified context: " +
+                                              context_name + " (run kubectl config use-context)");
+    }
+  }
+  if (!o.cluster.empty()) {
+    if (!config.clusters.count(o.cluster)) return Status(Kind::kInvalidConfig, "cluster \"" + o.cluster + "\" does not exist");
+    ctx.cluster = o.cluster;
+  }
+  if (!o.user.empty()) {
+    if (!config.users.count(o.user)) return Status(Kind::kInvalidConfig, "auth info \"" + o.user + "\" does not exist");
+    ctx.user = o.user;
+  }
+
+  Cluster cl;
+  if (auto it = config.clusters.find(ctx.cluster); it != config.clusters.end()) cl = it->second;
+  AuthInfo u;
+  if (auto it = config.users.find(ctx.user); it != config.users.end()) u = it->second;
+
+  ClientConfig cc;
+  cc.context_name = context_name;
+  // Cluster overrides, with clientcmd's side effects (client_config.go).
+  if (!o.server.empty()) {
+    cl.server = o.server;
+    cl.tls_server_name.clear();  // a new server makes the old name meaningless
+  }
+  if (!o.tls_server_name.empty()) cl.tls_server_name = o.tls_server_name;
+  if (o.insecure_skip_tls_verify.has_value()) {
+    cl.insecure_skip_tls_verify = *o.insecure_skip_tls_verify;
+    if (*o.insecure_skip_tls_verify) { cl.certificate_authority.clear(); cl.certificate_authority_data.clear(); }
+  }
+  if (!o.certificate_authority.empty()) {
+    cl.certificate_authority = o.certificate_authority;
+    cl.certificate_authority_data.clear();
+  }
+  if (cl.server.empty()) {
+    std::string what = ctx.cluster.empty() ? "the current context" : "cluster \"" + ctx.cluster + "\"";
+    return Status(Kind::kInvalidConfig, "invalid configuration: no server found for " + what +
+                                            " (set clusters[].cluster.server or pass --server)");
+  }
+  if (cl.server.rfind("https://", 0) != 0 && cl.server.rfind("http://", 0) != 0) {
+    cl.server = "https://" + cl.server;  // client-go defaults a bare host:port to https
+  }
+  if (!cl.certificate_authority.empty() && !cl.certificate_authority_data.empty()) {
+    return Status(Kind::kInvalidConfig, "invalid configuration: certificate-authority-data and certificate-authority "
+                                        "are both specified for " + ctx.cluster + ": keep only one");
+  }
+  if (cl.insecure_skip_tls_verify && (!cl.certificate_authority.empty() || !cl.certificate_authority_data.empty())) {
+    return Status(Kind::kInvalidConfig, "invalid configuration: specifying a root certificates file with the insecure "
+                                        "flag is not allowed (remove insecure-skip-tls-verify or the CA)");
+  }
+  if (!cl.proxy_url.empty()) {
+    auto scheme = cl.proxy_url.substr(0, cl.proxy_url.find("://"));
+    if (scheme != "http" && scheme != "https" && scheme != "socks5") {
+      return Status(Kind::kInvalidConfig, "invalid configuration: proxy-url \"" + cl.proxy_url +
+                                              "\" for cluster " + ctx.cluster + " must use http, https or socks5");
+    }
+  }
+  cc.server = cl.server;
+  cc.tls_server_name = cl.tls_server_name;
+  cc.insecure_skip_tls_verify = cl.insecure_skip_tls_verify;
+  cc.proxy_url = cl.proxy_url;
+  if (!cl.certificate_authority_data.empty()) {
+    cc.ca_pem = cl.certificate_authority_data;
+  } else if (!cl.certificate_authority.empty()) {
+    auto pem = ReadPem(fs, cl.certificate_authority, "certificate-authority");
+    if (!pem.ok()) return pem.status();
+    cc.ca_pem = *pem;
+  }
+
+  // User overrides: an explicit credential flag replaces the file's.
+  if (!o.token.empty()) { u.token = o.token; u.token_file.clear(); }
+  if (!o.client_certificate.empty()) { u.client_certificate = o.client_certificate; u.client_certificate_data.clear(); }
+  if (!o.client_key.empty()) { u.client_key = o.client_key; u.client_key_data.clear(); }
+  if (!o.username.empty()) u.username = o.username;
+  if (!o.password.empty()) u.password = o.password;
+  if (!o.as.empty()) u.as = o.as;
+  if (!o.as_uid.empty()) u.as_uid = o.as_uid;
+  if (!o.as_groups.empty()) u.as_groups = o.as_groups;
+  const std::string uname = ctx.user.empty() ? "the current user" : ctx.user;
+
+  if (u.auth_provider == "azure") {
+    return Status(Kind::kInvalidConfig, "the azure auth plugin has been removed: use kubelogin "
+                                        "(https://azure.github.io/kubelogin/) and run kubelogin convert-kubeconfig");
+  }
+  if (u.auth_provider == "gcp") {
+    return Status(Kind::kInvalidConfig, "the gcp auth plugin has been removed: install gke-gcloud-auth-plugin and "
+                                        "run gcloud container clusters get-credentials");
+  }
+  if (!u.auth_provider.empty()) {
+    return Status(Kind::kInvalidConfig, "auth-provider \"" + u.auth_provider + "\" of user " + uname +
+                                            " is not supported: use an exec credential plugin");
+  }
+  bool has_cert = !u.client_certificate.empty() || !u.client_certificate_data.empty();
+  bool has_key = !u.client_key.empty() || !u.client_key_data.empty();
+  if (has_cert != has_key) {
+    return Status(Kind::kInvalidConfig, "invalid configuration: client-certificate and client-key must both be "
+                                        "specified for " + uname + " to use client certificates");
+  }
+  bool has_token = !u.token.empty() || !u.token_file.empty();
+  bool has_basic = !u.username.empty() || !u.password.empty();
+  if (has_token && has_basic) {
+    return Status(Kind::kInvalidConfig, "invalid configuration: more than one authentication method found for " +
+                                            uname + "; found [token basicAuth], only one is allowed");
+  }
+  if (u.exec) {
+    const ExecConfig& e = *u.exec;
+    if (e.command.empty()) return Status(Kind::kInvalidConfig, "invalid configuration: exec command must be specified for " + uname);
+    if (e.api_version.empty()) return Status(Kind::kInvalidConfig, "invalid configuration: exec apiVersion must be specified for " + uname);
+    if (!e.interactive_mode.empty() && e.interactive_mode != "Never" && e.interactive_mode != "IfAvailable" &&
+        e.interactive_mode != "Always") {
+      return Status(Kind::kInvalidConfig, "invalid configuration: invalid interactiveMode for " + uname + ": " +
+                                              e.interactive_mode + " (use Never, IfAvailable or Always)");
+    }
+    if (e.interactive_mode.empty() && e.api_version == "client.authentication.k8s.io/v1") {
+      return Status(Kind::kInvalidConfig, "invalid configuration: interactiveMode must be specified for " + uname +
+                                              " to use exec authentication plugin");
+    }
+  }
+  if (has_cert) {
+    if (!u.client_certificate_data.empty()) {
+      cc.client_cert_pem = u.client_certificate_data;
+    } else {
+      auto pem = ReadPem(fs, u.client_certificate, "client-certificate");
+      if (!pem.ok()) return pem.status();
+      cc.client_cert_pem = *pem;
+    }
+    if (!u.client_key_data.empty()) {
+      cc.client_key_pem = u.client_key_data;
+    } else {
+      auto pem = ReadPem(fs, u.client_key, "client-key");
+      if (!pem.ok()) return pem.status();
+      cc.client_key_pem = *pem;
+    }
+  }
+  cc.token = u.token;
+  cc.token_file = u.token_file;
+  cc.username = u.username;
+  cc.password = u.password;
+  cc.as = u.as;
+  cc.as_uid = u.as_uid;
+  cc.as_groups = u.as_groups;
+  // An explicit token, basic auth or certificate takes the place of exec.
+  if (u.exec && o.token.empty() && o.username.empty() && o.client_certificate.empty()) {
+    cc.exec = u.exec;
+    if (cc.exec->interactive_mode.empty()) cc.exec->interactive_mode = "IfAvailable";
+    if (cc.exec->provide_cluster_info) {
+      boost::json::object c;
+      c["server"] = cl.server;
+      if (!cl.tls_server_name.empty()) c["tls-server-name"] = cl.tls_server_name;
+      if (cl.insecure_skip_tls_verify) c["insecure-skip-tls-verify"] = true;
+      if (!cc.ca_pem.empty()) c["certificate-authority-data"] = Base64Encode(cc.ca_pem);
+      if (!cl.proxy_url.empty()) c["proxy-url"] = cl.proxy_url;
+      if (cl.disable_compression) c["disable-compression"] = true;
+      if (!cl.exec_extension_json.empty()) c["config"] = boost::json::parse(cl.exec_extension_json);
+      cc.exec_cluster_json = boost::json::serialize(c);
+    }
+  }
+
+  if (!o.namespace_.empty()) {
+    cc.namespace_ = o.namespace_;
+    cc.namespace_from_flag = true;
+  } else if (!ctx.namespace_.empty()) {
+    if (!IsDnsLabel(ctx.namespace_)) {
+      return Status(Kind::kInvalidConfig, "invalid configuration: namespace \"" + ctx.namespace_ + "\" of context " +
+                                              context_name + " is not a valid namespace name");
+    }
+    cc.namespace_ = ctx.namespace_;
+  }
+  return cc;
+}
+
+}  // namespace kube
