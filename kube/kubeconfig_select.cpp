@@ -18,6 +18,14 @@ Result<std::string> ReadPem(const FileSystem& fs, const std::string& path, const
   return r;
 }
 
+// A kubeconfig PEM field: the inline *-data when set, else the file it names
+// ("" when neither is set).
+Result<std::string> DataOrFile(const FileSystem& fs, const std::string& data, const std::string& path,
+                               const std::string& what) {
+  if (!data.empty() || path.empty()) return data;
+  return ReadPem(fs, path, what);
+}
+
 bool Empty(const Config& c) {
   return c.clusters.empty() && c.users.empty() && c.contexts.empty() && c.current_context.empty();
 }
@@ -137,13 +145,9 @@ Result<ClientConfig> Select(const Config& config, const Overrides& o, const File
   cc.tls_server_name = cl.tls_server_name;
   cc.insecure_skip_tls_verify = cl.insecure_skip_tls_verify;
   cc.proxy_url = cl.proxy_url;
-  if (!cl.certificate_authority_data.empty()) {
-    cc.ca_pem = cl.certificate_authority_data;
-  } else if (!cl.certificate_authority.empty()) {
-    auto pem = ReadPem(fs, cl.certificate_authority, "certificate-authority");
-    if (!pem.ok()) return pem.status();
-    cc.ca_pem = *pem;
-  }
+  auto ca = DataOrFile(fs, cl.certificate_authority_data, cl.certificate_authority, "certificate-authority");
+  if (!ca.ok()) return ca.status();
+  cc.ca_pem = *ca;
 
   // User overrides: an explicit credential flag replaces the file's.
   if (!o.token.empty()) { u.token = o.token; u.token_file.clear(); }
@@ -195,20 +199,12 @@ Result<ClientConfig> Select(const Config& config, const Overrides& o, const File
     }
   }
   if (has_cert) {
-    if (!u.client_certificate_data.empty()) {
-      cc.client_cert_pem = u.client_certificate_data;
-    } else {
-      auto pem = ReadPem(fs, u.client_certificate, "client-certificate");
-      if (!pem.ok()) return pem.status();
-      cc.client_cert_pem = *pem;
-    }
-    if (!u.client_key_data.empty()) {
-      cc.client_key_pem = u.client_key_data;
-    } else {
-      auto pem = ReadPem(fs, u.client_key, "client-key");
-      if (!pem.ok()) return pem.status();
-      cc.client_key_pem = *pem;
-    }
+    auto cert = DataOrFile(fs, u.client_certificate_data, u.client_certificate, "client-certificate");
+    if (!cert.ok()) return cert.status();
+    auto key = DataOrFile(fs, u.client_key_data, u.client_key, "client-key");
+    if (!key.ok()) return key.status();
+    cc.client_cert_pem = *cert;
+    cc.client_key_pem = *key;
   }
   cc.token = u.token;
   cc.token_file = u.token_file;
