@@ -66,8 +66,9 @@ Client::Client(ClientConfig config, ClientOptions options, ClientDeps deps)
   if (!deps_.log) deps_.log = &quiet_;
   if (!deps_.sleep) deps_.sleep = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
   if (!deps_.env) deps_.env = ProcessEnv();
+  if (!deps_.environment) deps_.environment = ProcessEnviron();
   if (config_.exec) {
-    exec_ = std::make_unique<ExecProvider>(*config_.exec, config_.exec_cluster_json, deps_.runner, deps_.env,
+    exec_ = std::make_unique<ExecProvider>(*config_.exec, config_.exec_cluster_json, deps_.runner, deps_.environment,
                                            deps_.clock, deps_.stdin_is_terminal);
   }
   if (config_.insecure_skip_tls_verify) {
@@ -292,8 +293,9 @@ Result<json::value> Client::Create(const std::string& collection_path, const jso
   return json::parse(r->body);
 }
 
-Status Client::Delete(const std::string& path, DryRun dry_run) {
+Status Client::Delete(const std::string& path, DryRun dry_run, const std::string& uid) {
   json::object opts{{"kind", "DeleteOptions"}, {"apiVersion", "v1"}, {"propagationPolicy", "Background"}};
+  if (!uid.empty()) opts["preconditions"] = json::object{{"uid", uid}};
   if (dry_run == DryRun::kServer) opts["dryRun"] = json::array{"All"};
   auto r = Do("DELETE", path, json::serialize(opts), "application/json");
   return r.status();

@@ -32,7 +32,8 @@ struct ClientDeps {
   TransportFactory transport = MakeBeastTransport;
   const FileSystem* fs = nullptr;       // token files; required
   ProcessRunner* runner = nullptr;      // exec plugins; required when exec is set
-  Getenv env;                           // HTTPS_PROXY, NO_PROXY, exec environment
+  Getenv env;                           // HTTPS_PROXY, NO_PROXY
+  Environ environment;                  // what exec plugins inherit
   Clock clock = [] { return std::chrono::system_clock::now(); };
   Sleeper sleep;                        // Retry-After waits
   const Logger* log = nullptr;
@@ -84,8 +85,10 @@ class Client {
   Result<boost::json::value> Create(const std::string& collection_path, const boost::json::value& object,
                                     const std::string& field_manager, DryRun dry_run);
 
-  // DELETE; propagation Background so that owned objects go too.
-  Status Delete(const std::string& path, DryRun dry_run);
+  // DELETE; propagation Background so that owned objects go too. With a
+  // `uid`, only the object of that uid: one that replaced it under the same
+  // name is refused (409 Conflict) and left alone.
+  Status Delete(const std::string& path, DryRun dry_run, const std::string& uid = "");
 
   // Watches from `resource_version` with bookmarks, calling `on_event` for
   // each event until it returns false or the server ends the watch. Returns

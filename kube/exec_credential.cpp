@@ -10,7 +10,6 @@
 
 #include <boost/json.hpp>
 
-extern char** environ;
 
 namespace kube {
 namespace {
@@ -145,12 +144,12 @@ Result<Credential> ParseExecCredential(const ExecConfig& exec, std::string_view 
   return c;
 }
 
-ExecProvider::ExecProvider(ExecConfig exec, std::string cluster_json, ProcessRunner* runner, Getenv env, Clock clock,
+ExecProvider::ExecProvider(ExecConfig exec, std::string cluster_json, ProcessRunner* runner, Environ environ, Clock clock,
                            bool stdin_is_terminal)
     : exec_(std::move(exec)),
       cluster_json_(std::move(cluster_json)),
       runner_(runner),
-      env_(std::move(env)),
+      environ_(std::move(environ)),
       clock_(std::move(clock)),
       stdin_is_terminal_(stdin_is_terminal) {}
 
@@ -171,8 +170,7 @@ Result<Credential> ExecProvider::Get() {
   }
 
   std::vector<std::string> env;
-  for (char** e = environ; e && *e; ++e) {
-    std::string kv(*e);
+  for (const std::string& kv : environ_()) {
     // Our configured variables and KUBERNETES_EXEC_INFO replace inherited ones.
     std::string name = kv.substr(0, kv.find('='));
     bool overridden = name == "KUBERNETES_EXEC_INFO";

@@ -58,7 +58,7 @@ std::optional<std::chrono::system_clock::time_point> ParseRfc3339(std::string_vi
 
 class ExecProvider {
  public:
-  ExecProvider(ExecConfig exec, std::string cluster_json, ProcessRunner* runner, Getenv env, Clock clock,
+  ExecProvider(ExecConfig exec, std::string cluster_json, ProcessRunner* runner, Environ environ, Clock clock,
                bool stdin_is_terminal);
 
   // Returns the cached credential while it is valid, else runs the plugin.
@@ -72,7 +72,7 @@ class ExecProvider {
   ExecConfig exec_;
   std::string cluster_json_;
   ProcessRunner* runner_;
-  Getenv env_;
+  Environ environ_;  // inherited by the plugin, as client-go's os.Environ()
   Clock clock_;
   bool stdin_is_terminal_;
   std::optional<Credential> cached_;

@@ -1,6 +1,7 @@
 #include "kube/kubeconfig.h"
 
 #include <cstdlib>
+#include <unistd.h>  // environ
 #include <set>
 #include <sstream>
 
@@ -31,12 +32,15 @@ std::string Dir(const std::string& path) {
 
 // client-go resolves a relative path against the directory of the file that
 // defined it (loader.go ResolvePaths), not against the working directory.
-std::string Resolve(const std::string& dir, const std::string& path) {
+// Where relative paths in one file resolve: its directory, and $HOME for "~".
+struct PathBase {
+  std::string dir, home;
+};
+
+std::string Resolve(const PathBase& base, const std::string& path) {
   if (path.empty() || path[0] == '/') return path;
-  if (path[0] == '~' && (path.size() == 1 || path[1] == '/')) {
-    const char* home = std::getenv("HOME");
-    return std::string(home ? home : "") + path.substr(1);
-  }
+  if (path[0] == '~' && (path.size() == 1 || path[1] == '/')) return base.home + path.substr(1);
+  const std::string& dir = base.dir;
   return dir.back() == '/' ? dir + path : dir + "/" + path;
 }
 
@@ -83,7 +87,7 @@ Status ForEachNamed(const YAML::Node& root, const char* list, const char* item, 
   return Status::Ok();
 }
 
-Result<Config> ParseDocument(const YAML::Node& root, const std::string& dir) {
+Result<Config> ParseDocument(const YAML::Node& root, const PathBase& dir) {
   Config c;
   if (!root || root.IsNull()) return c;  // an empty file is an empty config
   if (!root.IsMap()) return Status(Kind::kInvalidConfig, "not a kubeconfig: the document is not a mapping");
@@ -173,6 +177,14 @@ std::vector<std::string> SplitList(const std::string& s) {
 
 }  // namespace
 
+Environ ProcessEnviron() {
+  return [] {
+    std::vector<std::string> all;
+    for (char** e = environ; e && *e; ++e) all.emplace_back(*e);
+    return all;
+  };
+}
+
 Getenv ProcessEnv() {
   return [](const std::string& name) -> std::optional<std::string> {
     const char* v = std::getenv(name.c_str());
@@ -191,10 +203,11 @@ bool IsDnsLabel(const std::string& s) {
   return true;
 }
 
-Result<Config> ParseConfig(const std::string& yaml, const std::string& source, const std::string& dir) {
+Result<Config> ParseConfig(const std::string& yaml, const std::string& source, const std::string& dir,
+                           const std::string& home) {
   // yaml-cpp reports errors by exception; they stop here.
   try {
-    auto r = ParseDocument(YAML::Load(yaml), dir);
+    auto r = ParseDocument(YAML::Load(yaml), PathBase{dir, home});
     if (!r.ok()) return r.status().WithContext("error loading config file \"" + source + "\"");
     return r;
   } catch (const YAML::Exception& e) {
@@ -231,7 +244,7 @@ Result<Config> Load(const LoadOptions& options, const FileSystem& fs, const Gete
       }
       return text.status();
     }
-    auto c = ParseConfig(*text, path, Dir(path));
+    auto c = ParseConfig(*text, path, Dir(path), env("HOME").value_or(""));
     if (!c.ok()) return c.status();
     Merge(merged, *c);
   }

@@ -69,6 +69,9 @@ struct Config {
 // Reads the environment: a seam so tests need not touch the process's.
 using Getenv = std::function<std::optional<std::string>(const std::string&)>;
 Getenv ProcessEnv();
+// The whole environment as "NAME=value" lines, which exec plugins inherit.
+using Environ = std::function<std::vector<std::string>()>;
+Environ ProcessEnviron();
 
 struct LoadOptions {
   std::string explicit_path;  // --kubeconfig
@@ -81,7 +84,8 @@ Result<Config> Load(const LoadOptions& options, const FileSystem& fs, const Gete
 
 // Parses one kubeconfig document; `dir` resolves relative paths. Exposed for
 // tests and for the in-memory paths.
-Result<Config> ParseConfig(const std::string& yaml, const std::string& source, const std::string& dir);
+Result<Config> ParseConfig(const std::string& yaml, const std::string& source, const std::string& dir,
+                           const std::string& home = "");
 
 // Merges `later` into `into` with client-go's precedence: the first
 // definition of a name wins whole, and so does the first current-context.

@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 #include <boost/json.hpp>
 #include <unistd.h>
 
 #include "plugin/commands.h"
 #include "plugin/completion.h"
+#include "plugin/ownership.h"
 #include "plugin/suggest.h"
 #include "plugin/version.h"
 
@@ -30,21 +32,46 @@ const std::vector<Command>& Commands() {
   return commands;
 }
 
+Deps SystemDeps() {
+  static const kube::RealFileSystem fs;
+  static kube::RealProcessRunner runner;
+  Deps d;
+  d.in = &std::cin;
+  d.out = &std::cout;
+  d.err = &std::cerr;
+  d.fs = &fs;
+  d.runner = &runner;
+  d.env = kube::ProcessEnv();
+  d.environment = kube::ProcessEnviron();
+  d.transport = kube::MakeBeastTransport;
+  d.clock = [] { return std::chrono::system_clock::now(); };
+  d.sleep = [](std::chrono::milliseconds t) { std::this_thread::sleep_for(t); };
+  d.stdin_is_terminal = ::isatty(0) != 0;
+  return d;
+}
+
+App::App(const Deps& d, GlobalOptions g)
+    : deps(d), out(*d.out), err(*d.err), in(*d.in), global(std::move(g)), log(global.verbosity, d.err) {}
+
 kube::Result<std::unique_ptr<kube::Client>> App::Connect() const {
-  auto config = kube::Load({global.kubeconfig}, fs, env);
+  auto config = kube::Load({global.kubeconfig}, *deps.fs, deps.env);
   if (!config.ok()) return config.status();
-  auto cc = kube::Select(*config, global.overrides, fs, env);
+  auto cc = kube::Select(*config, global.overrides, *deps.fs, deps.env);
   if (!cc.ok()) return cc.status();
   kube::ClientOptions options;
   options.timeout = global.request_timeout;
   options.user_agent = UserAgent();
-  kube::ClientDeps deps;
-  deps.fs = &fs;
-  deps.runner = &runner;
-  deps.env = env;
-  deps.log = &log;
-  deps.stdin_is_terminal = stdin_is_terminal;
-  return std::make_unique<kube::Client>(std::move(*cc), options, std::move(deps));
+  kube::ClientDeps cd;
+  cd.transport = deps.transport;
+  cd.fs = deps.fs;
+  cd.runner = deps.runner;
+  cd.env = deps.env;
+  cd.environment = deps.environment;
+  cd.clock = deps.clock;
+  cd.sleep = deps.sleep;
+  cd.log = &log;
+  cd.stdin_is_terminal = deps.stdin_is_terminal;
+  return std::make_unique<kube::Client>(std::move(*cc), options, std::move(cd));
 }
 
 std::string FormatError(const kube::Status& s) {
@@ -70,7 +97,7 @@ kube::Status RunCompletion(App& app, const std::vector<std::string>& args) {
   return kube::Status::Ok();
 }
 
-int RunComplete(const std::vector<std::string>& argv, std::ostream& out) {
+int RunComplete(const std::vector<std::string>& argv, const Deps& deps) {
   std::vector<std::string> args = argv;
   std::string word;
   if (!args.empty()) {
@@ -83,10 +110,10 @@ int RunComplete(const std::vector<std::string>& argv, std::ostream& out) {
   GlobalOptions global = inv.ok() ? inv->global : GlobalOptions{};
   global.verbosity = 0;
   if (global.request_timeout.count() == 0) global.request_timeout = std::chrono::seconds(5);
-  kube::RealFileSystem fs;
-  kube::RealProcessRunner runner;
   std::ostringstream ignored;
-  App app{out, ignored, global, kube::ProcessEnv(), fs, runner, kube::Logger(0, nullptr), false};
+  Deps quiet = deps;
+  quiet.err = &ignored;
+  App app(quiet, global);
   auto names = [&](const std::string& path, const std::string& selector) {
     std::vector<std::string> result;
     auto client = app.Connect();
@@ -103,26 +130,24 @@ int RunComplete(const std::vector<std::string>& argv, std::ostream& out) {
   };
   CompletionSources sources;
   sources.deployments = [&] {
-    return names("/apis/apps/v1/namespaces/{ns}/deployments", "app.kubernetes.io/managed-by=kubectl-lm");
+    return names("/apis/apps/v1/namespaces/{ns}/deployments", own::ManagedSelector());
   };
   sources.nodes = [&] { return names("/api/v1/nodes", ""); };
-  for (const auto& line : Complete(args, word, sources)) out << line << "\n";
+  for (const auto& line : Complete(args, word, sources)) app.out << line << "\n";
   return kExitOk;
 }
 
-int Run(const std::vector<std::string>& argv, std::ostream& out, std::ostream& err) {
+int Run(const std::vector<std::string>& argv, const Deps& deps) {
   if (!argv.empty() && argv[0] == "__complete") {
-    return RunComplete(std::vector<std::string>(argv.begin() + 1, argv.end()), out);
+    return RunComplete(std::vector<std::string>(argv.begin() + 1, argv.end()), deps);
   }
+  std::ostream& err = *deps.err;
   auto inv = ParseArgs(argv);
   if (!inv.ok()) {
     err << FormatError(inv.status()) << "\n";
     return kExitError;
   }
-  kube::RealFileSystem fs;
-  kube::RealProcessRunner runner;
-  App app{out, err, inv->global, kube::ProcessEnv(), fs, runner, kube::Logger(inv->global.verbosity, &err),
-          static_cast<bool>(::isatty(0))};
+  App app(deps, inv->global);
   std::string name = inv->command;
   if (name.empty() || (inv->global.help && name.empty())) name = "help";
   auto it = std::find_if(Commands().begin(), Commands().end(), [&](const Command& c) { return name == c.name; });

@@ -2,13 +2,14 @@
 // server's service proxy, streamed as the server streams it. With no PROMPT
 // it reads one line at a time when stdin is a terminal (a conversation),
 // else all of stdin as one prompt.
-#include <iostream>
 #include <iterator>
 
 #include <boost/json.hpp>
 
 #include "plugin/app.h"
 #include "plugin/commands.h"
+#include "plugin/ownership.h"
+#include "kube/json_fields.h"
 
 namespace lm {
 namespace json = boost::json;
@@ -140,10 +141,7 @@ kube::Status RunChat(App& app, const std::vector<std::string>& args) {
     return dep.status();
   }
   // The name the server serves the model under (deploy sets LM_SERVED_NAME to it).
-  auto* labels = dep->at("metadata").as_object().if_contains("labels");
-  if (labels && labels->is_object()) {
-    if (auto* m = labels->as_object().if_contains("kubectl-lm.io/model"); m && m->is_string()) t.model = std::string(m->as_string());
-  }
+  if (dep->is_object() && own::BelongsTo(dep->as_object(), name)) t.model = kube::LabelOf(dep->as_object(), own::kModelKey);
   if (t.model.empty()) return Status(Kind::kInvalidArgument, "deployment " + name + " was not made by kubectl lm deploy");
 
   json::array messages;
@@ -158,8 +156,8 @@ kube::Status RunChat(App& app, const std::vector<std::string>& args) {
     return s.WithContext("chat with " + name);
   };
   if (!prompt.empty()) return ask(prompt);
-  if (!app.stdin_is_terminal) {
-    std::string all((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+  if (!app.deps.stdin_is_terminal) {
+    std::string all((std::istreambuf_iterator<char>(app.in)), std::istreambuf_iterator<char>());
     if (all.empty()) return Status(Kind::kInvalidArgument, "no prompt: give one as an argument or on standard input");
     return ask(all);
   }
@@ -167,7 +165,7 @@ kube::Status RunChat(App& app, const std::vector<std::string>& args) {
   for (;;) {
     app.err << "> " << std::flush;
     std::string line;
-    if (!std::getline(std::cin, line) || line.empty()) return Status::Ok();
+    if (!std::getline(app.in, line) || line.empty()) return Status::Ok();
     Status s = ask(line);
     if (!s.ok()) return s;
   }

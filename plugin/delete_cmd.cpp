@@ -1,16 +1,67 @@
 // kubectl lm delete NAME [--dry-run=client|server]: removes exactly what
-// deploy made (objects labelled as this deployment's, and the node label),
-// nothing else.
+// deploy made (objects labelled as this deployment's, by their uid, and the
+// node label), nothing else.
 #include <boost/json.hpp>
 
+#include "kube/json_fields.h"
 #include "plugin/app.h"
 #include "plugin/commands.h"
-#include "plugin/render.h"
+#include "plugin/executor.h"
+#include "plugin/ownership.h"
 
 namespace lm {
 namespace json = boost::json;
 using kube::Kind;
 using kube::Status;
+
+namespace {
+
+// Where deploy's objects live, and how kubectl names their kinds.
+struct Collection {
+  const char* path;  // {ns} is the namespace
+  const char* kind;
+};
+constexpr Collection kCollections[] = {
+    {"/apis/apps/v1/namespaces/{ns}/deployments", "deployment.apps"},
+    {"/api/v1/namespaces/{ns}/services", "service"},
+    {"/api/v1/namespaces/{ns}/secrets", "secret"},
+    {"/api/v1/namespaces/{ns}/persistentvolumeclaims", "persistentvolumeclaim"},
+};
+
+// Gathers by our labels only, and plans one change per object and node:
+// each object deleted by the uid it was listed with, each node unlabelled.
+kube::Result<std::vector<Change>> PlanDelete(kube::Client& c, const std::string& name, const std::string& ns) {
+  std::vector<Change> changes;
+  for (const auto& k : kCollections) {
+    std::string base = k.path;
+    base.replace(base.find("{ns}"), 4, ns);
+    kube::ListOptions lo;
+    lo.label_selector = own::DeploymentSelector(name);
+    auto r = c.List(base, lo, [&](json::object& o) {
+      const json::object* md = kube::ObjField(&o, "metadata");
+      std::string n = kube::StrField(md, "name");
+      Change ch{Change::Op::kDelete, base + "/" + n, std::string(k.kind) + " \"" + n + "\""};
+      ch.uid = kube::StrField(md, "uid");
+      changes.push_back(std::move(ch));
+      return Status::Ok();
+    });
+    if (!r.ok()) return r.status().WithContext(std::string("list ") + k.kind);
+  }
+  const std::string key = own::NodeLabelKey(name, ns);
+  kube::ListOptions by_label;
+  by_label.label_selector = key;
+  auto r = c.List("/api/v1/nodes", by_label, [&](json::object& n) {
+    std::string node = kube::StrField(kube::ObjField(&n, "metadata"), "name");
+    Change ch{Change::Op::kUnlabelNode, "/api/v1/nodes/" + node, "node/" + node};
+    ch.label_key = key;
+    changes.push_back(std::move(ch));
+    return Status::Ok();
+  });
+  if (!r.ok()) return r.status().WithContext("list nodes labelled " + key);
+  return changes;
+}
+
+}  // namespace
 
 kube::Status RunDelete(App& app, const std::vector<std::string>& args) {
   std::string name;
@@ -29,60 +80,26 @@ kube::Status RunDelete(App& app, const std::vector<std::string>& args) {
   if (name.empty()) return Status(Kind::kInvalidArgument, "delete needs the NAME of a model deployment (kubectl lm status lists them)");
   auto client = app.Connect();
   if (!client.ok()) return client.status();
-  kube::Client& c = **client;
-  const std::string ns = c.config().namespace_;
-  const std::string selector = "app.kubernetes.io/managed-by=kubectl-lm,kubectl-lm.io/deployment=" + name;
-  const std::string suffix = dry_run == kube::DryRun::kServer ? " (server dry run)"
-                             : dry_run == kube::DryRun::kClient ? " (dry run)" : "";
+  const std::string ns = (*client)->config().namespace_;
 
-  // What deploy may have made, found by our labels only.
-  struct Kind_ { const char* path; const char* out; };
-  const Kind_ kinds[] = {{"/apis/apps/v1/namespaces/{ns}/deployments", "deployment.apps"},
-                         {"/api/v1/namespaces/{ns}/services", "service"},
-                         {"/api/v1/namespaces/{ns}/secrets", "secret"},
-                         {"/api/v1/namespaces/{ns}/persistentvolumeclaims", "persistentvolumeclaim"}};
-  std::vector<std::pair<std::string, std::string>> found;  // path, "kind \"name\""
-  for (const auto& k : kinds) {
-    std::string base = k.path;
-    base.replace(base.find("{ns}"), 4, ns);
-    kube::ListOptions lo;
-    lo.label_selector = selector;
-    auto r = c.List(base, lo, [&](json::object& o) {
-      std::string n(o.at("metadata").at("name").as_string());
-      found.emplace_back(base + "/" + n, std::string(k.out) + " \"" + n + "\"");
-      return Status::Ok();
-    });
-    if (!r.ok()) return r.status().WithContext(std::string("list ") + k.out);
-  }
-  const std::string label_key = NodeLabelKey(name, ns);
-  std::vector<std::string> nodes;
-  kube::ListOptions by_label;
-  by_label.label_selector = label_key;
-  auto r = c.List("/api/v1/nodes", by_label, [&](json::object& n) {
-    nodes.push_back(std::string(n.at("metadata").at("name").as_string()));
-    return Status::Ok();
-  });
-  if (!r.ok()) return r.status().WithContext("list nodes labelled " + label_key);
-  if (found.empty() && nodes.empty()) {
+  auto changes = PlanDelete(**client, name, ns);
+  if (!changes.ok()) return changes.status();
+  if (changes->empty()) {
     return Status(Kind::kNotFound, "no model deployment \"" + name + "\" in namespace " + ns +
                                        ": nothing to delete (kubectl lm status -A lists them all)");
   }
-  for (const auto& [path, what] : found) {
-    if (dry_run != kube::DryRun::kClient) {
-      Status s = c.Delete(path, dry_run);
-      if (!s.ok() && s.kind() != Kind::kNotFound) return s.WithContext("delete " + what);
-    }
-    app.out << what << " deleted" << suffix << "\n";
+  const std::string suffix = DryRunSuffix(dry_run);
+  auto print = [&](const Change& c) {
+    app.out << c.what << (c.op == Change::Op::kDelete ? " deleted" : " unlabeled") << suffix << "\n";
+  };
+  if (dry_run == kube::DryRun::kClient) {
+    for (const auto& c : *changes) print(c);
+    return Status::Ok();
   }
-  for (const auto& n : nodes) {
-    if (dry_run != kube::DryRun::kClient) {
-      auto p = c.MergePatch("/api/v1/nodes/" + n, json::object{{"metadata", {{"labels", {{label_key, nullptr}}}}}},
-                            "kubectl-lm", dry_run);
-      if (!p.ok() && p.status().kind() != Kind::kNotFound) return p.status().WithContext("unlabel node " + n);
-    }
-    app.out << "node/" << n << " unlabeled" << suffix << "\n";
-  }
-  return Status::Ok();
+  ExecuteOptions eo;
+  eo.dry_run = dry_run;
+  eo.undo_on_failure = false;  // what is deleted cannot be put back; a re-run finishes the job
+  return Execute(**client, *changes, eo, [&](const Change& c, const json::value&) { print(c); });
 }
 
 }  // namespace lm

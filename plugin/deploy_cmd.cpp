@@ -1,8 +1,5 @@
-// kubectl lm deploy MODEL [flags]: preflight -> label nodes -> apply -> (wait).
-#include <chrono>
-#include <set>
-#include <thread>
-
+// kubectl lm deploy MODEL [flags]: gather -> plan -> label and apply -> (wait).
+#include <boost/algorithm/string/join.hpp>
 #include <boost/json.hpp>
 
 #include "kube/access_review.h"
@@ -11,7 +8,10 @@
 #include "plugin/app.h"
 #include "plugin/commands.h"
 #include "plugin/deploy.h"
+#include "plugin/deploy_plan.h"
+#include "plugin/executor.h"
 #include "plugin/gather.h"
+#include "plugin/ownership.h"
 #include "plugin/printers.h"
 #include "plugin/render.h"
 #include "plugin/status.h"
@@ -96,231 +96,129 @@ kube::Result<DeployOptions> ParseDeployArgs(const std::vector<std::string>& args
 
 namespace {
 
-std::string DryRunSuffix(kube::DryRun d) {
-  return d == kube::DryRun::kServer ? " (server dry run)" : d == kube::DryRun::kClient ? " (dry run)" : "";
+// The objects deploy would apply and the planned nodes, as they are now.
+kube::Result<Existing> GatherExisting(kube::Client& client, const DeploySpec& spec,
+                                      const std::vector<json::object>& objects) {
+  Existing e;
+  for (const auto& obj : objects) {
+    std::string path = ObjectPath(obj);
+    auto current = client.Get(path);
+    if (current.ok() && current->is_object()) {
+      e.objects.emplace(path, current->as_object());
+    } else if (!current.ok() && current.status().kind() != Kind::kNotFound) {
+      return current.status().WithContext("get " + KindForOutput(obj) + "/" + spec.name);
+    }
+  }
+  // Each planned node once more: the inventory does not keep labels.
+  const std::string key = own::NodeLabelKey(spec.name, spec.namespace_);
+  for (const auto& n : spec.plan.nodes) {
+    auto node = client.Get("/api/v1/nodes/" + n);
+    if (!node.ok()) return node.status().WithContext("get node " + n);
+    if (node->is_object() && own::HasNodeLabel(node->as_object(), key)) e.labelled.insert(n);
+  }
+  return e;
 }
 
-std::string Join(const std::vector<std::string>& v) {
-  std::string s;
-  for (const auto& x : v) s += (s.empty() ? "" : ",") + x;
-  return s;
+// Refuses up front what RBAC would refuse half-way, and a missing Secret.
+Status CheckPreconditions(kube::Client& client, const DeployRequest& r, const DeploySpec& spec) {
+  const std::string& secret = r.options.hf_token_secret;
+  if (!secret.empty()) {
+    auto s = client.Get("/api/v1/namespaces/" + spec.namespace_ + "/secrets/" + secret);
+    if (!s.ok() && s.status().kind() == Kind::kNotFound) {
+      return Status(Kind::kNotFound, "secret \"" + secret + "\" not found in namespace " + spec.namespace_ +
+                                         " (create it, or pass --hf-token-from-env)");
+    }
+  }
+  for (const auto& [a, why] : DeployNeeds(spec)) {
+    auto allowed = kube::CanI(client, a);
+    if (!allowed.ok()) return allowed.status();
+    if (*allowed) continue;
+    std::string scope = a.namespace_.empty() ? "at the cluster scope" : "in namespace " + a.namespace_;
+    return Status(Kind::kForbidden, "you may not " + a.verb + " " + (a.group.empty() ? "" : a.group + "/") +
+                                        a.resource + " " + scope + ", which deploy needs " + why +
+                                        "; nothing was changed (ask a cluster admin for that permission)");
+  }
+  return Status::Ok();
 }
 
-using kube::LabelOf;
+Status RefusePlan(App& app, const gpu::Model& model, const gpu::Plan& plan) {
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& v : plan.verdicts) rows.push_back({v.node, v.fits ? "yes" : "no", v.reason});
+  PrintTable(app.err, {"NODE", "FITS", "WHY"}, rows);
+  return Status(Kind::kInvalidArgument, "cannot deploy " + model.name + ": it " + plan.summary +
+                                            " (the reasons per node are above; nothing was changed)");
+}
 
-// What each verb deploy uses is for, to say why a refusal matters.
-struct Need {
-  kube::Access access;
-  const char* why;
-};
+Status PrintClientDryRun(App& app, const DeployRequest& r, const DeploySpec& spec,
+                         const std::vector<json::object>& objects) {
+  std::vector<json::value> docs(objects.begin(), objects.end());
+  PrintObjects(app.out, docs, r.options.output.empty() ? "yaml" : r.options.output);
+  app.err << "would label node(s) " << boost::algorithm::join(spec.plan.nodes, ",") << " with "
+          << own::NodeLabelKey(spec.name, spec.namespace_) << "; " << spec.plan.summary << "\n";
+  return Status::Ok();
+}
+
+// Prints each change as kubectl does ("node/x labeled", "service/x
+// serverside-applied"), or collects the applied objects for -o.
+Status Act(App& app, kube::Client& client, const DeployOptions& o, const std::vector<Change>& changes) {
+  ExecuteOptions eo;
+  eo.dry_run = o.dry_run;
+  eo.field_manager = o.field_manager;
+  eo.force_conflicts = o.force_conflicts;
+  std::vector<json::value> applied;
+  const std::string suffix = DryRunSuffix(o.dry_run);
+  Status s = Execute(client, changes, eo, [&](const Change& c, const json::value& answer) {
+    if (c.op == Change::Op::kApply && !o.output.empty()) {
+      applied.push_back(answer);
+      return;
+    }
+    const char* verb = c.op == Change::Op::kLabelNode     ? " labeled"
+                       : c.op == Change::Op::kUnlabelNode ? " unlabeled"
+                                                          : " serverside-applied";
+    app.out << c.what << verb << suffix << "\n";
+  });
+  if (!s.ok()) return s;
+  if (!o.output.empty()) PrintObjects(app.out, applied, o.output);
+  return Status::Ok();
+}
 
 }  // namespace
 
+// Gather -> plan -> act -> print.
 kube::Status RunDeploy(App& app, const std::vector<std::string>& args) {
   auto parsed = ParseDeployArgs(args);
   if (!parsed.ok()) return parsed.status();
-  DeployOptions& o = *parsed;
-  auto dtype_bytes = DtypeBytes(o.plan.dtype);
-  if (!dtype_bytes.ok()) return dtype_bytes.status();
-  auto model = ResolveModel(o.model, o.plan);
-  if (!model.ok()) return model.status();
-  // The name defaults to what the user typed ("phi-3-mini"), or the
-  // model's own for a repo id.
-  // Dots, which model names have ("qwen2.5-7b"), become dashes.
-  if (o.name.empty()) {
-    o.name = o.model.find('/') == std::string::npos ? o.model : model->name;
-    for (auto& c : o.name) {
-      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) c = '-';
-    }
-  }
-  if (!ValidDeploymentName(o.name)) {
-    return Status(Kind::kInvalidArgument, "invalid name \"" + o.name + "\": use at most 40 lowercase letters, "
-                                          "digits and '-', starting with a letter (set it with --name)");
-  }
-  std::string hf_token;
-  if (o.hf_token_from_env) {
-    auto t = app.env("HF_TOKEN");
-    if (!t || t->empty()) return Status(Kind::kInvalidArgument, "--hf-token-from-env: HF_TOKEN is not set");
-    hf_token = *t;
-  }
-  // Refused before anything is asked of the cluster.
-  if (model->gated && o.hf_token_secret.empty() && hf_token.empty()) {
-    return Status(Kind::kInvalidArgument, model->name + " (" + model->repo + ") is gated: accept its licence on "
-                  "huggingface.co, then pass --hf-token-from-env with HF_TOKEN set, or --hf-token-secret NAME[:KEY]");
-  }
+  auto request = ResolveDeploy(std::move(*parsed), app.deps.env("HF_TOKEN"));
+  if (!request.ok()) return request.status();
+  const DeployRequest& r = *request;
+  const DeployOptions& o = r.options;
 
   auto connected = app.Connect();
   if (!connected.ok()) return connected.status();
   kube::Client& client = **connected;
   const std::string ns = client.config().namespace_;
-  const std::string label_key = NodeLabelKey(o.name, ns);
 
-  // Gather: the inventory, less this deployment's own pods (a re-run must
-  // plan what the first run planned), and the objects that may exist.
-  auto inventory = GatherInventory(client, [&](const json::object& pod) {
-    auto* md = pod.at("metadata").if_object();
-    return md && md->contains("namespace") && md->at("namespace").as_string() == ns &&
-           LabelOf(pod, "kubectl-lm.io/deployment") == o.name &&
-           LabelOf(pod, "app.kubernetes.io/managed-by") == "kubectl-lm";
-  });
+  // This deployment's own pods are not counted: a re-run plans what the first run planned.
+  auto inventory = GatherInventory(client, [&](const json::object& pod) { return own::IsPodOf(pod, o.name, ns); });
   if (!inventory.ok()) return inventory.status();
-
-  // Decide.
-  gpu::Plan plan = gpu::PlanPlacement(MakePlanRequest(*model, o.plan, *dtype_bytes), *inventory);
-  if (!plan.ok) {
-    std::vector<std::vector<std::string>> rows;
-    for (const auto& v : plan.verdicts) rows.push_back({v.node, v.fits ? "yes" : "no", v.reason});
-    PrintTable(app.err, {"NODE", "FITS", "WHY"}, rows);
-    return Status(Kind::kInvalidArgument, "cannot deploy " + model->name + ": it " + plan.summary +
-                                              " (the reasons per node are above; nothing was changed)");
-  }
-  DeploySpec spec;
-  spec.name = o.name;
-  spec.namespace_ = ns;
-  spec.model = *model;
-  spec.plan = plan;
-  spec.replicas = o.plan.replicas;
-  spec.image = o.image;
-  spec.dtype = o.plan.dtype;
-  spec.utilization = o.plan.utilization;
-  spec.cache_size = o.cache_size;
-  spec.storage_class = o.storage_class;
-  spec.expose = o.expose;
-  if (!hf_token.empty()) {
-    spec.hf_secret = o.name + "-hf-token";
-    spec.hf_token = hf_token;
-  } else if (!o.hf_token_secret.empty()) {
-    spec.hf_secret = o.hf_token_secret;
-    spec.hf_key = o.hf_token_key;
-  }
+  gpu::Plan plan = gpu::PlanPlacement(MakePlanRequest(r.model, o.plan, r.dtype_bytes), *inventory);
+  if (!plan.ok) return RefusePlan(app, r.model, plan);
+  DeploySpec spec = MakeSpec(r, plan, ns);
   auto objects = Render(spec);
   if (!objects.ok()) return objects.status();
+  if (o.dry_run == kube::DryRun::kClient) return PrintClientDryRun(app, r, spec, *objects);
 
-  if (o.dry_run == kube::DryRun::kClient) {
-    std::vector<json::value> docs(objects->begin(), objects->end());
-    PrintObjects(app.out, docs, o.output.empty() ? "yaml" : o.output);
-    app.err << "would label node(s) " << Join(plan.nodes) << " with " << label_key << "; " << plan.summary << "\n";
-    return Status::Ok();
-  }
+  auto existing = GatherExisting(client, spec, *objects);
+  if (!existing.ok()) return existing.status();
+  auto changes = PlanDeployChanges(spec, *objects, *existing);
+  if (!changes.ok()) return changes.status();
+  Status ready = CheckPreconditions(client, r, spec);
+  if (!ready.ok()) return ready;
 
-  // Never overwrite what someone else made: every object that exists must
-  // be ours, for this very deployment.
-  std::set<std::string> existed;
-  std::vector<std::string> previously_labelled;
-  for (const auto& obj : *objects) {
-    std::string path = ObjectPath(obj);
-    auto current = client.Get(path);
-    std::string what = KindForOutput(obj) + "/" + o.name;
-    if (!current.ok()) {
-      if (current.status().kind() == Kind::kNotFound) continue;
-      return current.status().WithContext("get " + what);
-    }
-    const json::object& cur = current->as_object();
-    std::string cur_name(cur.at("metadata").at("name").as_string());
-    if (LabelOf(cur, "app.kubernetes.io/managed-by") != "kubectl-lm" ||
-        LabelOf(cur, "kubectl-lm.io/deployment") != o.name) {
-      return Status(Kind::kAlreadyExists, KindForOutput(obj) + " \"" + cur_name + "\" already exists in namespace " +
-                                              ns + " and was not created by kubectl lm deploy " + o.name +
-                                              "; choose another --name or namespace");
-    }
-    existed.insert(path);
-    if (std::string(obj.at("kind").as_string()) == "Deployment") {
-      auto* ann = cur.at("metadata").as_object().if_contains("annotations");
-      if (ann && ann->is_object()) {
-        if (auto* l = ann->as_object().if_contains("kubectl-lm.io/labelled-nodes"); l && l->is_string()) {
-          std::string s(l->as_string());
-          for (size_t p = 0; p < s.size();) {
-            size_t c = s.find(',', p);
-            if (c == std::string::npos) c = s.size();
-            if (c > p) previously_labelled.push_back(s.substr(p, c - p));
-            p = c + 1;
-          }
-        }
-      }
-    }
-  }
-  if (!o.hf_token_secret.empty()) {
-    auto secret = client.Get("/api/v1/namespaces/" + ns + "/secrets/" + o.hf_token_secret);
-    if (!secret.ok() && secret.status().kind() == Kind::kNotFound) {
-      return Status(Kind::kNotFound, "secret \"" + o.hf_token_secret + "\" not found in namespace " + ns +
-                                         " (create it, or pass --hf-token-from-env)");
-    }
-  }
-
-  // Refuse up front what RBAC would refuse half-way.
-  std::vector<Need> needs = {
-      {{"patch", "", "nodes", ""}, "to label the GPU nodes that fit"},
-      {{"patch", "apps", "deployments", ns}, "to apply the Deployment"},
-      {{"patch", "", "services", ns}, "to apply the Service"},
-  };
-  if (!hf_token.empty()) needs.push_back({{"patch", "", "secrets", ns}, "to store the HF token"});
-  if (!o.storage_class.empty()) needs.push_back({{"patch", "", "persistentvolumeclaims", ns}, "to create the model cache"});
-  for (const auto& [access, why] : needs) {
-    for (const char* verb : {access.verb.c_str(), "create"}) {
-      if (std::string(verb) == "create" && access.resource == "nodes") continue;
-      kube::Access a = access;
-      a.verb = verb;
-      auto allowed = kube::CanI(client, a);
-      if (!allowed.ok()) return allowed.status();
-      if (!*allowed) {
-        std::string scope = a.namespace_.empty() ? "at the cluster scope" : "in namespace " + a.namespace_;
-        return Status(Kind::kForbidden, "you may not " + a.verb + " " + (a.group.empty() ? "" : a.group + "/") +
-                                            a.resource + " " + scope + ", which deploy needs " + why +
-                                            "; nothing was changed (ask a cluster admin for that permission)");
-      }
-    }
-  }
-
-  // Act: label, then apply; undo this run's changes if a step fails.
-  std::vector<std::string> labelled_now;
-  std::vector<std::string> created_now;
-  std::vector<json::value> applied;
-  auto undo = [&]() {
-    if (o.dry_run != kube::DryRun::kNone) return;
-    for (const auto& n : labelled_now) {
-      client.MergePatch("/api/v1/nodes/" + n, json::object{{"metadata", {{"labels", {{label_key, nullptr}}}}}},
-                        o.field_manager, kube::DryRun::kNone);
-    }
-    for (auto it = created_now.rbegin(); it != created_now.rend(); ++it) client.Delete(*it, kube::DryRun::kNone);
-  };
-  std::set<std::string> want(plan.nodes.begin(), plan.nodes.end());
-  for (const auto& n : *inventory) {
-    if (!want.count(n.name)) continue;
-    auto node = client.Get("/api/v1/nodes/" + n.name);
-    if (!node.ok()) { undo(); return node.status().WithContext("get node " + n.name); }
-    if (LabelOf(node->as_object(), label_key.c_str()) == "true") continue;  // already ours
-    auto r = client.MergePatch("/api/v1/nodes/" + n.name,
-                               json::object{{"metadata", {{"labels", {{label_key, "true"}}}}}}, o.field_manager,
-                               o.dry_run);
-    if (!r.ok()) { undo(); return r.status().WithContext("label node " + n.name); }
-    labelled_now.push_back(n.name);
-    app.out << "node/" << n.name << " labeled" << DryRunSuffix(o.dry_run) << "\n";
-  }
-  for (const auto& obj : *objects) {
-    std::string path = ObjectPath(obj);
-    auto r = client.Apply(path, obj, o.field_manager, o.force_conflicts, o.dry_run);
-    if (!r.ok()) {
-      undo();
-      return r.status().WithContext("apply " + KindForOutput(obj) + "/" + std::string(obj.at("metadata").at("name").as_string()));
-    }
-    if (!existed.count(path)) created_now.push_back(path);
-    if (!o.output.empty()) {
-      applied.push_back(std::move(*r));
-      continue;
-    }
-    app.out << KindForOutput(obj) << "/" << std::string(obj.at("metadata").at("name").as_string())
-            << " serverside-applied" << DryRunSuffix(o.dry_run) << "\n";
-  }
-  if (!o.output.empty()) PrintObjects(app.out, applied, o.output);
-  // Nodes labelled by an earlier run that no longer pass lose the label.
-  for (const auto& n : previously_labelled) {
-    if (want.count(n)) continue;
-    auto r = client.MergePatch("/api/v1/nodes/" + n, json::object{{"metadata", {{"labels", {{label_key, nullptr}}}}}},
-                               o.field_manager, o.dry_run);
-    if (!r.ok() && r.status().kind() != Kind::kNotFound) return r.status().WithContext("unlabel node " + n);
-    if (r.ok()) app.out << "node/" << n << " unlabeled" << DryRunSuffix(o.dry_run) << "\n";
-  }
-  app.err << o.name << ": " << model->name << ", " << plan.summary << ", on " << Join(plan.nodes) << "\n";
+  Status acted = Act(app, client, o, *changes);
+  if (!acted.ok()) return acted;
+  app.err << o.name << ": " << r.model.name << ", " << plan.summary << ", on "
+          << boost::algorithm::join(plan.nodes, ",") << "\n";
   if (o.dry_run != kube::DryRun::kNone || !o.wait) return Status::Ok();
   return WaitForReady(app, client, ns, o.name, o.timeout);
 }

@@ -13,8 +13,9 @@ int main(int argc, char** argv) {
   std::string self = argc > 0 ? argv[0] : "";
   bool completing = self.size() >= 19 && self.compare(self.size() - 19, 19, "kubectl_complete-lm") == 0;
   try {
-    if (completing) return lm::RunComplete(args, std::cout);
-    return lm::Run(args, std::cout, std::cerr);
+    const lm::Deps deps = lm::SystemDeps();
+    if (completing) return lm::RunComplete(args, deps);
+    return lm::Run(args, deps);
   } catch (const std::exception& e) {
     // The one backstop: a bug must still end in one line, never a trace.
     std::cerr << "error: internal error: " << e.what() << " (please report this at the project's issue tracker)\n";

@@ -7,6 +7,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "kube/base64.h"
+#include "plugin/ownership.h"
 
 namespace lm {
 namespace json = boost::json;
@@ -93,17 +94,11 @@ void RemoveNamed(json::array& a, const std::string& name) {
 
 }  // namespace
 
-std::string NodeLabelKey(const std::string& name, const std::string& ns) {
-  return name + "." + ns + ".kubectl-lm.io/fits";
-}
-
 kube::Result<std::vector<json::object>> Render(const DeploySpec& s) {
   const int dtype_bytes = s.dtype == "float32" || s.dtype == "float" ? 4 : 2;
   const double weights = s.model.WeightsGiB(dtype_bytes);
   const bool tensor_parallel = s.plan.tp > 1;
   const double shm_gib = 2;  // vLLM's own Kubernetes manifest uses 2Gi
-  std::string labelled;
-  for (const auto& n : s.plan.nodes) labelled += (labelled.empty() ? "" : ",") + n;
   char util[16];
   std::snprintf(util, sizeof util, "%.2f", s.utilization);
   std::map<std::string, std::string> v = {
@@ -120,8 +115,8 @@ kube::Result<std::vector<json::object>> Render(const DeploySpec& s) {
       {"dtype", s.dtype},
       {"mistral", s.model.mistral_format ? "true" : "false"},
       {"gpu_resource", s.plan.resource},
-      {"node_label", NodeLabelKey(s.name, s.namespace_)},
-      {"labelled_nodes", labelled},
+      {"node_label", own::NodeLabelKey(s.name, s.namespace_)},
+      {"labelled_nodes", own::LabelledNodesValue(s.plan.nodes)},
       {"plan", s.plan.summary},
       // Host memory to read the weights while loading, plus room for the
       // server itself and, with TP, the memory-backed /dev/shm.

@@ -2,7 +2,6 @@
 #include <cstdio>
 #include <map>
 #include <sstream>
-#include <thread>
 
 #include <boost/json.hpp>
 
@@ -11,6 +10,7 @@
 #include "kube/quantity.h"
 #include "plugin/app.h"
 #include "plugin/commands.h"
+#include "plugin/ownership.h"
 #include "plugin/printers.h"
 #include "plugin/status.h"
 
@@ -24,7 +24,9 @@ namespace {
 const auto& Obj = kube::ObjField;
 const auto& Str = kube::StrField;
 
-constexpr char kManaged[] = "app.kubernetes.io/managed-by=kubectl-lm";
+// How often --wait and --watch look again: kubectl rollout status's pace,
+// cheap for the API server (three LISTs), quick enough for a person.
+constexpr std::chrono::seconds kPollPeriod{2};
 
 std::string JoinNodes(const std::vector<std::string>& v) {
   std::string s;
@@ -73,7 +75,7 @@ void PrintDetail(std::ostream& o, const DeploymentStatus& d) {
 }
 
 std::string RenderStatus(const std::vector<DeploymentStatus>& items, const std::string& name, const std::string& output,
-                   bool all_namespaces) {
+                         bool all_namespaces, std::chrono::system_clock::time_point now) {
   std::ostringstream o;
   if (output == "json" || output == "yaml") {
     json::array arr;
@@ -90,7 +92,6 @@ std::string RenderStatus(const std::vector<DeploymentStatus>& items, const std::
   if (all_namespaces) headers.insert(headers.begin(), "NAMESPACE");
   if (output == "wide") headers.push_back("REASON");
   std::vector<std::vector<std::string>> rows;
-  auto now = std::chrono::system_clock::now();
   for (const auto& d : items) {
     std::vector<std::string> row = {d.name, d.model, d.phase.phase,
                                     std::to_string(d.phase.ready_replicas) + "/" + std::to_string(d.phase.replicas),
@@ -134,8 +135,7 @@ kube::Result<std::vector<DeploymentStatus>> GatherStatus(kube::Client& client, c
                                                         const std::string& name, bool with_events) {
   std::string scope = ns.empty() ? "" : "/namespaces/" + ns;
   kube::ListOptions managed;
-  managed.label_selector = kManaged;
-  if (!name.empty()) managed.label_selector += ",kubectl-lm.io/deployment=" + name;
+  managed.label_selector = name.empty() ? own::ManagedSelector() : own::DeploymentSelector(name);
   std::vector<json::object> deployments;
   auto r = client.List("/apis/apps/v1" + scope + "/deployments", managed, [&](json::object& d) {
     deployments.push_back(std::move(d));
@@ -148,7 +148,7 @@ kube::Result<std::vector<DeploymentStatus>> GatherStatus(kube::Client& client, c
   if (!deployments.empty()) {
     r = client.List("/api/v1" + scope + "/pods", managed, [&](json::object& p) {
       const json::object* md = Obj(&p, "metadata");
-      pods[Str(md, "namespace") + "/" + Str(Obj(md, "labels"), "kubectl-lm.io/deployment")].push_back(std::move(p));
+      pods[Str(md, "namespace") + "/" + Str(Obj(md, "labels"), own::kDeploymentKey)].push_back(std::move(p));
       return Status::Ok();
     });
     if (!r.ok()) return r.status().WithContext("list pods");
@@ -169,10 +169,10 @@ kube::Result<std::vector<DeploymentStatus>> GatherStatus(kube::Client& client, c
     DeploymentStatus s;
     s.name = Str(md, "name");
     s.namespace_ = Str(md, "namespace");
-    s.model = Str(Obj(md, "labels"), "kubectl-lm.io/model");
+    s.model = Str(Obj(md, "labels"), own::kModelKey);
     s.repo = Str(Obj(md, "annotations"), "kubectl-lm.io/model-repo");
     s.plan = Str(Obj(md, "annotations"), "kubectl-lm.io/plan");
-    s.labelled_nodes = Str(Obj(md, "annotations"), "kubectl-lm.io/labelled-nodes");
+    s.labelled_nodes = own::LabelledNodesValue(own::LabelledNodes(d));
     s.created = Str(md, "creationTimestamp");
     s.endpoint = "http://" + s.name + "." + s.namespace_ + ".svc/v1";
     const auto& mine = pods[s.namespace_ + "/" + s.name];
@@ -203,7 +203,7 @@ kube::Result<std::vector<DeploymentStatus>> GatherStatus(kube::Client& client, c
 
 kube::Status WaitForReady(App& app, kube::Client& client, const std::string& ns, const std::string& name,
                           std::chrono::seconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto deadline = app.Now() + timeout;
   std::string last;
   for (;;) {
     auto st = GatherStatus(client, ns, name, true);
@@ -222,10 +222,10 @@ kube::Status WaitForReady(App& app, kube::Client& client, const std::string& ns,
     if (p.phase == "ImagePullBackOff" || p.phase == "CrashLoopBackOff" || p.phase == "OOMKilled") {
       return Status(Kind::kServer, name + " failed: " + line + " (kubectl lm status " + name + " for more)");
     }
-    if (std::chrono::steady_clock::now() >= deadline) {
+    if (app.Now() >= deadline) {
       return Status(Kind::kServer, name + " is not ready after " + std::to_string(timeout.count()) + "s: " + line);
     }
-    std::this_thread::sleep_for(std::chrono::seconds(2));
+    app.deps.sleep(kPollPeriod);
   }
 }
 
@@ -267,13 +267,13 @@ kube::Status RunStatus(App& app, const std::vector<std::string>& args) {
       }
     }
     if (!name.empty()) AddLastLog(**client, items->front());
-    std::string text = RenderStatus(*items, name, output, all);
+    std::string text = RenderStatus(*items, name, output, all, app.Now());
     if (text != previous) {
       app.out << text << std::flush;
       previous = text;
     }
     if (!watch) return Status::Ok();
-    std::this_thread::sleep_for(std::chrono::seconds(2));
+    app.deps.sleep(kPollPeriod);
   }
 }
 

@@ -45,7 +45,7 @@ BOOST_AUTO_TEST_CASE(sends_exec_info_and_reads_token) {
   FakeClock clock;
   auto exec = Plugin({{"PLUGIN_TOKEN", "tok-1"},
                       {"EXPECT_INFO", R"({"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","spec":{"interactive":false}})"}});
-  ExecProvider p(exec, "", &runner, ProcessEnv(), clock.fn(), false);
+  ExecProvider p(exec, "", &runner, ProcessEnviron(), clock.fn(), false);
   auto c = p.Get();
   BOOST_REQUIRE_MESSAGE(c.ok(), c.status().message());
   BOOST_CHECK_EQUAL(c->token, "tok-1");
@@ -59,7 +59,7 @@ BOOST_AUTO_TEST_CASE(provides_cluster_info_only_when_asked) {
                       {"EXPECT_INFO", R"({"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","spec":{"interactive":false,"cluster":{"server":"https://x:1","certificate-authority-data":"Q0E="}}})"}},
                      "client.authentication.k8s.io/v1beta1");
   exec.provide_cluster_info = true;
-  ExecProvider p(exec, R"({"server":"https://x:1","certificate-authority-data":"Q0E="})", &runner, ProcessEnv(),
+  ExecProvider p(exec, R"({"server":"https://x:1","certificate-authority-data":"Q0E="})", &runner, ProcessEnviron(),
                  clock.fn(), false);
   auto c = p.Get();
   BOOST_REQUIRE_MESSAGE(c.ok(), c.status().message());
@@ -73,7 +73,7 @@ BOOST_AUTO_TEST_CASE(returns_client_certificate) {
   std::ofstream(dir + "/lm-test.crt") << "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
   std::ofstream(dir + "/lm-test.key") << "-----BEGIN PRIVATE KEY-----\nBBBB\n-----END PRIVATE KEY-----\n";
   ExecProvider p(Plugin({{"PLUGIN_CERT_FILE", dir + "/lm-test.crt"}, {"PLUGIN_KEY_FILE", dir + "/lm-test.key"}}), "",
-                 &runner, ProcessEnv(), clock.fn(), false);
+                 &runner, ProcessEnviron(), clock.fn(), false);
   auto c = p.Get();
   BOOST_REQUIRE_MESSAGE(c.ok(), c.status().message());
   BOOST_CHECK(c->token.empty());
@@ -88,7 +88,7 @@ BOOST_AUTO_TEST_CASE(caches_until_expiry_then_runs_again) {
   std::remove(count.c_str());
   // 1'800'000'000 is 2027-01-15T08:00:00Z; the credential expires an hour later.
   ExecProvider p(Plugin({{"PLUGIN_TOKEN", "t"}, {"PLUGIN_EXPIRY", "2027-01-15T09:00:00Z"}, {"PLUGIN_COUNT_FILE", count}}),
-                 "", &runner, ProcessEnv(), clock.fn(), false);
+                 "", &runner, ProcessEnviron(), clock.fn(), false);
   BOOST_REQUIRE(p.Get().ok());
   BOOST_REQUIRE(p.Get().ok());
   BOOST_CHECK_EQUAL(Lines(count), 1);
@@ -109,7 +109,7 @@ BOOST_AUTO_TEST_CASE(missing_plugin_prints_install_hint_on_one_line) {
   ExecConfig e = Plugin({});
   e.command = "kubelogin-not-installed";
   e.install_hint = "install kubelogin:\n  az aks install-cli";
-  ExecProvider p(e, "", &runner, ProcessEnv(), clock.fn(), false);
+  ExecProvider p(e, "", &runner, ProcessEnviron(), clock.fn(), false);
   auto c = p.Get();
   BOOST_REQUIRE(!c.ok());
   BOOST_CHECK_EQUAL(c.status().message(),
@@ -119,9 +119,9 @@ BOOST_AUTO_TEST_CASE(missing_plugin_prints_install_hint_on_one_line) {
 BOOST_AUTO_TEST_CASE(failing_plugin_and_wrong_api_version) {
   RealProcessRunner runner;
   FakeClock clock;
-  ExecProvider bad(Plugin({{"EXPECT_INFO", "something else"}}), "", &runner, ProcessEnv(), clock.fn(), false);
+  ExecProvider bad(Plugin({{"EXPECT_INFO", "something else"}}), "", &runner, ProcessEnviron(), clock.fn(), false);
   BOOST_CHECK_EQUAL(bad.Get().status().message(), "exec: executable " + kPlugin + " failed with exit code 3");
-  ExecProvider old(Plugin({}, "client.authentication.k8s.io/v1alpha1"), "", &runner, ProcessEnv(), clock.fn(), false);
+  ExecProvider old(Plugin({}, "client.authentication.k8s.io/v1alpha1"), "", &runner, ProcessEnviron(), clock.fn(), false);
   BOOST_CHECK(old.Get().status().message().find("invalid apiVersion") != std::string::npos);
 }
 
@@ -130,7 +130,7 @@ BOOST_AUTO_TEST_CASE(always_interactive_needs_a_terminal) {
   FakeClock clock;
   ExecConfig e = Plugin({{"PLUGIN_TOKEN", "t"}});
   e.interactive_mode = "Always";
-  ExecProvider p(e, "", &runner, ProcessEnv(), clock.fn(), false);
+  ExecProvider p(e, "", &runner, ProcessEnviron(), clock.fn(), false);
   BOOST_CHECK(p.Get().status().message().find("standard input is not a terminal") != std::string::npos);
 }
 

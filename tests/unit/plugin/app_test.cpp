@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "harness.h"
 #include "plugin/app.h"
 
 using namespace lm;
@@ -12,9 +13,9 @@ struct Ran {
   std::string out, err;
 };
 Ran RunArgs(std::vector<std::string> args) {
-  std::ostringstream out, err;
-  int code = Run(args, out, err);
-  return {code, out.str(), err.str()};
+  harness::Harness h;
+  int code = h.Run(args);
+  return {code, h.out.str(), h.err.str()};
 }
 }  // namespace
 

@@ -1,0 +1,62 @@
+// kubectl lm deploy as a plan: pure functions from what the user asked and
+// what was gathered from the cluster to the changes to make. No I/O here;
+// deploy_cmd.cpp gathers, these decide, executor.h acts.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+#include "gpu/catalog.h"
+#include "gpu/placement.h"
+#include "kube/access_review.h"
+#include "kube/status.h"
+#include "plugin/deploy.h"
+#include "plugin/executor.h"
+#include "plugin/render.h"
+
+namespace lm {
+
+// The user's intent, resolved: the model, the deployment's name, the token.
+struct DeployRequest {
+  DeployOptions options;  // options.name is set
+  gpu::Model model;
+  int dtype_bytes = 2;
+  std::string hf_token;   // from $HF_TOKEN with --hf-token-from-env, else ""
+};
+
+// Resolves the model and the default name ("phi-3-mini" as typed, or the
+// model's own name for a repo id, dots turned into dashes) and refuses a
+// gated model without a token. `hf_token_env` is $HF_TOKEN.
+kube::Result<DeployRequest> ResolveDeploy(DeployOptions options, const std::optional<std::string>& hf_token_env);
+
+// What Render needs, from the request and the chosen placement.
+DeploySpec MakeSpec(const DeployRequest& request, const gpu::Plan& plan, const std::string& ns);
+
+// A permission deploy needs, and why: said when RBAC refuses it.
+struct Need {
+  kube::Access access;
+  std::string why;
+};
+// Every verb deploy will use for `spec`, checked before anything changes.
+std::vector<Need> DeployNeeds(const DeploySpec& spec);
+
+// What the cluster holds of the objects and nodes deploy will touch.
+struct Existing {
+  std::map<std::string, boost::json::object> objects;  // by REST path; absent ones are missing
+  std::set<std::string> labelled;                      // planned nodes that carry the label already
+};
+
+// The changes, in order: label the planned nodes that lack the label, apply
+// each object, then unlabel the nodes an earlier run labelled that no
+// longer pass. Refuses (kAlreadyExists, nothing to change) when an object
+// of the same name exists that is not this deployment's.
+kube::Result<std::vector<Change>> PlanDeployChanges(const DeploySpec& spec,
+                                                    const std::vector<boost::json::object>& objects,
+                                                    const Existing& existing);
+
+}  // namespace lm

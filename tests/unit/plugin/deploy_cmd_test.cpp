@@ -1,0 +1,191 @@
+// kubectl lm deploy, run whole against a scripted API server (harness.h):
+// the requests it sends, in order, what it refuses before writing, and
+// what it undoes when a write fails. tests/e2e/deploy_test.sh runs the same
+// against the real control plane.
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+
+#include "harness.h"
+
+namespace json = boost::json;
+using harness::Harness;
+
+namespace {
+
+constexpr char kKey[] = "phi-3-mini.ml.kubectl-lm.io/fits";
+const std::vector<std::string> kFits = {"gpu-a100-0", "gpu-h100-0", "gpu-l4-0", "gpu-t4-0"};
+const std::string kService = "/api/v1/namespaces/ml/services/phi-3-mini";
+const std::string kDeployment = "/apis/apps/v1/namespaces/ml/deployments/phi-3-mini";
+
+// The server's answer to an apply: the object, given a uid.
+harness::Handler Applied(const std::string& uid) {
+  return [uid](const kube::HttpRequest& req) -> kube::Result<kube::HttpResponse> {
+    json::object o = json::parse(req.body).as_object();
+    o["metadata"].as_object()["uid"] = uid;
+    kube::HttpResponse r;
+    r.status = 200;
+    r.body = json::serialize(o);
+    return r;
+  };
+}
+
+struct DeployFixture : Harness {
+  DeployFixture() {
+    harness::ServeIdleCluster(api);
+    harness::AllowEverything(api);
+    api.On("PATCH", "/api/v1/nodes/*", 200, json::object{{"kind", "Node"}});
+    api.On("PATCH", kService, Applied("svc-uid"));
+    api.On("PATCH", kDeployment, Applied("dep-uid"));
+  }
+  // An object as deploy made it: ours, for phi-3-mini.
+  json::object Ours(const std::string& kind, const std::string& labelled_nodes = "") {
+    json::object md{{"name", "phi-3-mini"}, {"namespace", "ml"}, {"uid", kind + "-uid"},
+                    {"labels", {{"app.kubernetes.io/managed-by", "kubectl-lm"},
+                                {"kubectl-lm.io/deployment", "phi-3-mini"}}}};
+    if (!labelled_nodes.empty()) md["annotations"] = json::object{{"kubectl-lm.io/labelled-nodes", labelled_nodes}};
+    return {{"kind", kind}, {"metadata", md}};
+  }
+  std::vector<std::string> NonReviewWrites() {
+    std::vector<std::string> w;
+    for (auto& c : api.Writes()) {
+      if (c.find("selfsubjectaccessreviews") == std::string::npos) w.push_back(c);
+    }
+    return w;
+  }
+};
+
+std::string LabelPatch(const std::string& node) { return "PATCH /api/v1/nodes/" + node + "?fieldManager=kubectl-lm"; }
+const std::string kApplyService = "PATCH " + kService + "?fieldManager=kubectl-lm&fieldValidation=Strict";
+const std::string kApplyDeployment = "PATCH " + kDeployment + "?fieldManager=kubectl-lm&fieldValidation=Strict";
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(deploy_cmd, DeployFixture)
+
+BOOST_AUTO_TEST_CASE(first_deploy_gathers_checks_labels_then_applies) {
+  BOOST_REQUIRE_EQUAL(Run({"deploy", "phi-3-mini"}), 0);
+  std::vector<std::string> want = {
+      "GET /api/v1/nodes?limit=500",
+      "GET /api/v1/pods?fieldSelector=spec.nodeName%21%3D%2Cstatus.phase%21%3DSucceeded%2Cstatus.phase%21%3DFailed&limit=500",
+      "GET " + kService, "GET " + kDeployment};
+  for (const auto& n : kFits) want.push_back("GET /api/v1/nodes/" + n);
+  for (int i = 0; i < 5; ++i) want.push_back("POST /apis/authorization.k8s.io/v1/selfsubjectaccessreviews");
+  for (const auto& n : kFits) want.push_back(LabelPatch(n));
+  want.push_back(kApplyService);
+  want.push_back(kApplyDeployment);
+  auto calls = api.Calls();
+  BOOST_CHECK_EQUAL_COLLECTIONS(calls.begin(), calls.end(), want.begin(), want.end());
+  // The label patch sets exactly our key.
+  BOOST_CHECK_EQUAL(json::serialize(api.WriteBody(5)), std::string(R"({"metadata":{"labels":{")") + kKey + R"(":"true"}}})");
+  BOOST_CHECK_EQUAL(out.str(), "node/gpu-a100-0 labeled\nnode/gpu-h100-0 labeled\nnode/gpu-l4-0 labeled\n"
+                               "node/gpu-t4-0 labeled\nservice/phi-3-mini serverside-applied\n"
+                               "deployment.apps/phi-3-mini serverside-applied\n");
+  BOOST_CHECK(err.str().find("secret-token-never-printed") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(rerun_labels_nothing_new_and_unlabels_nodes_that_no_longer_pass) {
+  api.On("GET", kService, 200, Ours("Service"));
+  api.On("GET", kDeployment, 200, Ours("Deployment", "gpu-a100-0,gpu-h100-0,gpu-l4-0,gpu-t4-0,gpu-gone"));
+  for (const auto& n : kFits) {
+    json::value node = harness::Testdata("nodes.json");
+    for (auto& item : node.at("items").as_array()) {
+      if (item.at("metadata").at("name").as_string() != n) continue;
+      item.as_object()["metadata"].as_object()["labels"].as_object()[kKey] = "true";
+      api.On("GET", "/api/v1/nodes/" + n, 200, item);
+    }
+  }
+  BOOST_REQUIRE_EQUAL(Run({"deploy", "phi-3-mini"}), 0);
+  std::vector<std::string> want = {kApplyService, kApplyDeployment, LabelPatch("gpu-gone")};
+  auto writes = NonReviewWrites();
+  BOOST_CHECK_EQUAL_COLLECTIONS(writes.begin(), writes.end(), want.begin(), want.end());
+  BOOST_CHECK_EQUAL(json::serialize(api.WriteBody(7)), std::string(R"({"metadata":{"labels":{")") + kKey + R"(":null}}})");
+}
+
+BOOST_AUTO_TEST_CASE(refused_for_a_foreign_service_without_writing) {
+  json::object foreign = Ours("Service");
+  foreign["metadata"].as_object()["labels"] = json::object{{"app", "someone-else"}};
+  api.On("GET", kService, 200, foreign);
+  BOOST_CHECK_EQUAL(Run({"deploy", "phi-3-mini"}), 1);
+  BOOST_CHECK(api.Writes().empty());
+  BOOST_CHECK_EQUAL(err.str(), "error: service \"phi-3-mini\" already exists in namespace ml and was not created by "
+                               "kubectl lm deploy phi-3-mini; choose another --name or namespace\n");
+}
+
+BOOST_AUTO_TEST_CASE(refused_when_it_fits_nowhere_without_writing) {
+  BOOST_CHECK_EQUAL(Run({"deploy", "llama-3.1-70b", "--hf-token-secret", "hf", "--node", "gpu-l4-0"}), 1);
+  BOOST_CHECK(api.Writes().empty());
+  BOOST_CHECK(err.str().find("gpu-l4-0") != std::string::npos);
+  BOOST_CHECK(err.str().find("nothing was changed") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(refused_by_rbac_without_writing) {
+  harness::AllowEverything(api, false);
+  BOOST_CHECK_EQUAL(Run({"deploy", "phi-3-mini"}), 1);
+  BOOST_CHECK(NonReviewWrites().empty());
+  BOOST_CHECK_EQUAL(err.str(), "error: you may not patch nodes at the cluster scope, which deploy needs to label the "
+                               "GPU nodes that fit; nothing was changed (ask a cluster admin for that permission)\n");
+}
+
+BOOST_AUTO_TEST_CASE(gated_model_is_refused_before_any_request) {
+  BOOST_CHECK_EQUAL(Run({"deploy", "llama-3.1-8b"}), 1);
+  BOOST_CHECK(api.Calls().empty());
+}
+
+BOOST_AUTO_TEST_CASE(failed_apply_undoes_exactly_this_runs_labels_and_objects) {
+  // gpu-h100-0 was labelled by someone before: this run leaves it labelled.
+  json::value nodes = harness::Testdata("nodes.json");
+  for (auto& item : nodes.at("items").as_array()) {
+    if (item.at("metadata").at("name").as_string() != "gpu-h100-0") continue;
+    item.as_object()["metadata"].as_object()["labels"].as_object()[kKey] = "true";
+    api.On("GET", "/api/v1/nodes/gpu-h100-0", 200, item);
+  }
+  api.On("PATCH", kDeployment, 500, harness::StatusBody(500, "InternalError", "etcd is down"));
+  api.On("DELETE", kService, 200, json::object{{"kind", "Status"}});
+  BOOST_CHECK_EQUAL(Run({"deploy", "phi-3-mini"}), 1);
+  std::vector<std::string> want = {LabelPatch("gpu-a100-0"), LabelPatch("gpu-l4-0"), LabelPatch("gpu-t4-0"),
+                                   kApplyService, kApplyDeployment,
+                                   // undo, newest first
+                                   "DELETE " + kService, LabelPatch("gpu-t4-0"), LabelPatch("gpu-l4-0"),
+                                   LabelPatch("gpu-a100-0")};
+  auto writes = NonReviewWrites();
+  BOOST_CHECK_EQUAL_COLLECTIONS(writes.begin(), writes.end(), want.begin(), want.end());
+  // The Service is deleted only as the object this run created.
+  BOOST_CHECK_EQUAL(api.WriteBody(10).at("preconditions").at("uid").as_string(), "svc-uid");
+  BOOST_CHECK_EQUAL(err.str(), "error: apply deployment.apps/phi-3-mini: Error from server (InternalError): etcd is down\n");
+}
+
+BOOST_AUTO_TEST_CASE(an_undo_that_fails_is_reported_with_the_command_that_finishes_it) {
+  api.On("PATCH", kDeployment, 500, harness::StatusBody(500, "InternalError", "etcd is down"));
+  api.On("DELETE", kService, 200, json::object{{"kind", "Status"}});
+  // gpu-l4-0 takes the label, then refuses to give it back.
+  api.On("PATCH", "/api/v1/nodes/gpu-l4-0", 403, harness::StatusBody(403, "Forbidden", "no"));
+  api.On("PATCH", "/api/v1/nodes/gpu-l4-0", 200, json::object{{"kind", "Node"}}, 1);
+  BOOST_CHECK_EQUAL(Run({"deploy", "phi-3-mini"}), 1);
+  BOOST_CHECK_EQUAL(err.str(), std::string("error: apply deployment.apps/phi-3-mini: Error from server "
+                                           "(InternalError): etcd is down; undoing this run failed too, so these "
+                                           "are left: node/gpu-l4-0 (kubectl label node gpu-l4-0 ") +
+                                   kKey + "-)\n");
+}
+
+BOOST_AUTO_TEST_CASE(wait_gives_up_at_the_timeout_on_the_fake_clock) {
+  api.On("GET", "/apis/apps/v1/namespaces/ml/deployments", 200,
+         harness::ListOf({harness::Testdata("deployment-pending.json")}));
+  api.On("GET", "/api/v1/namespaces/ml/pods", 200, harness::Testdata("pods-pending.json"));
+  api.On("GET", "/api/v1/namespaces/ml/events", 200, harness::Testdata("events.json"));
+  auto start = now;
+  BOOST_CHECK_EQUAL(Run({"deploy", "phi-3-mini", "--wait", "--timeout", "10s"}), 1);
+  // Polled every 2 s until 10 s had passed: five sleeps, no real time.
+  BOOST_CHECK_EQUAL(slept.size(), 5u);
+  BOOST_CHECK(std::all_of(slept.begin(), slept.end(), [](auto d) { return d == std::chrono::seconds(2); }));
+  BOOST_CHECK(now - start == std::chrono::seconds(10));
+  BOOST_CHECK(err.str().find("error: phi-3-mini is not ready after 10s: Pending: ") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(client_dry_run_sends_only_reads) {
+  BOOST_CHECK_EQUAL(Run({"deploy", "phi-3-mini", "--dry-run=client"}), 0);
+  BOOST_CHECK(api.Writes().empty());
+  BOOST_CHECK(out.str().find("kind: Deployment") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
