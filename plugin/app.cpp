@@ -10,6 +10,7 @@
 
 #include "plugin/commands.h"
 #include "plugin/completion.h"
+#include "plugin/deploy.h"
 #include "plugin/ownership.h"
 #include "plugin/suggest.h"
 #include "plugin/version.h"
@@ -18,16 +19,18 @@ namespace lm {
 
 const std::vector<Command>& Commands() {
   static const std::vector<Command> commands = {
-      {"nodes", "List GPU nodes: product, memory, total and free GPUs", RunNodes},
-      {"models", "List the model catalog; --fits or NAME: what fits where, and why", RunModels},
-      {"deploy", "Deploy a model onto the GPU nodes that can hold it", RunDeploy},
-      {"status", "Show where model deployments stand, and why", RunStatus},
-      {"delete", "Remove a model deployment and the node labels it added", RunDelete},
-      {"logs", "Print (or follow with -f) the model server's log", RunLogs},
-      {"chat", "Chat with a deployed model through the API server's service proxy", RunChat},
-      {"version", "Print the client and server versions", RunVersion},
-      {"completion", "Print a bash or zsh completion script for kubectl-lm", RunCompletion},
-      {"help", "List the commands and the global flags", RunHelp},
+      {"nodes", "", "List GPU nodes: product, memory, total and free GPUs", RunNodes, NodesFlags},
+      {"models", "[NAME]", "List the model catalog; --fits or NAME: what fits where, and why", RunModels,
+       ModelsFlags},
+      {"deploy", "MODEL", "Deploy a model onto the GPU nodes that can hold it", RunDeploy, DeployFlags},
+      {"status", "[NAME]", "Show where model deployments stand, and why", RunStatus, StatusFlags},
+      {"delete", "NAME", "Remove a model deployment and the node labels it added", RunDelete, DeleteFlags},
+      {"logs", "NAME", "Print (or follow with -f) the model server's log", RunLogs, LogsFlags},
+      {"chat", "NAME [PROMPT]", "Chat with a deployed model through the API server's service proxy", RunChat,
+       ChatFlags},
+      {"version", "", "Print the client and server versions", RunVersion, VersionFlags},
+      {"completion", "bash|zsh", "Print a bash or zsh completion script for kubectl-lm", RunCompletion, nullptr},
+      {"help", "[COMMAND]", "List the commands and the global flags", RunHelp, nullptr},
   };
   return commands;
 }

@@ -62,8 +62,10 @@ using Handler = kube::Status (*)(App& app, const std::vector<std::string>& args)
 
 struct Command {
   const char* name;
+  const char* args;     // what follows the name in help's usage line: "MODEL", "[NAME]"
   const char* summary;
   Handler run;
+  std::vector<FlagInfo> (*flags)();  // its flag table; nullptr: none
 };
 
 // The command table, in the order help prints it.

@@ -105,31 +105,48 @@ Status Ask(App& app, kube::Client& client, const ChatTarget& t, json::array& mes
 
 }  // namespace
 
-kube::Status RunChat(App& app, const std::vector<std::string>& args) {
-  std::string name, prompt, system, tokens;
-  bool stream = true;
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string error;
-    if (args[i] == "--no-stream") {
-      stream = false;
-    } else if (TakeFlag(args, &i, "system", 0, &system, &error) || TakeFlag(args, &i, "max-tokens", 0, &tokens, &error)) {
-      if (!error.empty()) return Status(Kind::kInvalidArgument, error);
-    } else if (args[i][0] != '-' && name.empty()) {
-      name = args[i];
-    } else if (args[i][0] != '-' && prompt.empty()) {
-      prompt = args[i];
-    } else {
-      return Status(Kind::kInvalidArgument, "unknown argument \"" + args[i] + "\" for \"kubectl lm chat\" (usage: kubectl lm chat NAME [PROMPT])");
-    }
-  }
-  if (name.empty()) return Status(Kind::kInvalidArgument, "chat needs the NAME of a model deployment (kubectl lm status lists them)");
+namespace {
+
+struct ChatOptions {
+  bool no_stream = false;
+  std::string system;
   int max_tokens = 0;
-  if (!tokens.empty()) {
-    if (tokens.find_first_not_of("0123456789") != std::string::npos) {
-      return Status(Kind::kInvalidArgument, "invalid --max-tokens \"" + tokens + "\": use a number");
-    }
-    max_tokens = std::stoi(tokens);
+};
+
+// Far above any model's context; keeps the number an int.
+constexpr long long kMaxTokens = 1 << 24;
+
+const std::vector<Flag<ChatOptions>>& ChatTable() {
+  static const std::vector<Flag<ChatOptions>> table = {
+      SwitchFlag<ChatOptions>({"no-stream", 0, "", "print the reply when it is complete"}, &ChatOptions::no_stream),
+      TextFlag<ChatOptions>({"system", 0, "TEXT", "a system prompt"}, &ChatOptions::system),
+      {{"max-tokens", 0, "N", "at most N tokens in each reply"},
+       [](ChatOptions& o, const std::string& v) {
+         auto n = ParseCount(v, kMaxTokens);
+         if (!n) return Invalid("max-tokens", v, "use a number from 1 to " + std::to_string(kMaxTokens));
+         o.max_tokens = static_cast<int>(*n);
+         return std::string();
+       }},
+  };
+  return table;
+}
+
+}  // namespace
+
+std::vector<FlagInfo> ChatFlags() { return Describe(ChatTable()); }
+
+kube::Status RunChat(App& app, const std::vector<std::string>& args) {
+  ChatOptions o;
+  auto positionals = ParseFlags("chat", args, ChatTable(), o);
+  if (!positionals.ok()) return positionals.status();
+  if (positionals->empty() || positionals->size() > 2) {
+    return FlagError("chat", "usage: kubectl lm chat NAME [PROMPT] (kubectl lm status lists the names)");
   }
+  const std::string name = (*positionals)[0];
+  const std::string prompt = positionals->size() > 1 ? (*positionals)[1] : "";
+  const std::string& system = o.system;
+  const bool stream = !o.no_stream;
+  const int max_tokens = o.max_tokens;
   auto client = app.Connect();
   if (!client.ok()) return client.status();
   ChatTarget t{(*client)->config().namespace_, name, ""};

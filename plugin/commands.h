@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "kube/status.h"
+#include "plugin/flags.h"
 
 namespace lm {
 
@@ -20,5 +21,14 @@ kube::Status RunStatus(App& app, const std::vector<std::string>& args);
 kube::Status RunDelete(App& app, const std::vector<std::string>& args);
 kube::Status RunLogs(App& app, const std::vector<std::string>& args);
 kube::Status RunChat(App& app, const std::vector<std::string>& args);
+
+// Each command's flag table, for completion and help.
+std::vector<FlagInfo> NodesFlags();
+std::vector<FlagInfo> ModelsFlags();
+std::vector<FlagInfo> StatusFlags();
+std::vector<FlagInfo> DeleteFlags();
+std::vector<FlagInfo> LogsFlags();
+std::vector<FlagInfo> ChatFlags();
+std::vector<FlagInfo> VersionFlags();
 
 }  // namespace lm

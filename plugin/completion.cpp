@@ -4,56 +4,32 @@
 
 #include "gpu/catalog.h"
 #include "plugin/app.h"
+#include "plugin/flags.h"
+#include "plugin/options.h"
 
 namespace lm {
 namespace {
 
 constexpr char kNoFileComp[] = ":4";
 
-struct FlagSpec {
-  const char* name;
-  bool takes_value;
-};
-
-const FlagSpec kGlobalFlags[] = {
-    {"--kubeconfig", true}, {"--context", true},     {"--cluster", true},    {"--user", true},
-    {"--namespace", true},  {"--server", true},      {"--token", true},      {"--as", true},
-    {"--as-group", true},   {"--request-timeout", true}, {"--insecure-skip-tls-verify", false}, {"-v", true},
-};
-
-std::vector<FlagSpec> CommandFlags(const std::string& command) {
-  const std::vector<FlagSpec> plan = {{"--tensor-parallel", true}, {"--context-length", true}, {"--dtype", true},
-                                      {"--replicas", true}, {"--node", true}, {"--gpu-memory-utilization", true}};
-  if (command == "deploy") {
-    std::vector<FlagSpec> f = plan;
-    for (FlagSpec s : {FlagSpec{"--name", true}, {"--image", true}, {"--hf-token-secret", true},
-                       {"--hf-token-from-env", false}, {"--cache-size", true}, {"--storage-class", true},
-                       {"--expose", true}, {"--dry-run", true}, {"--output", true}, {"--wait", false},
-                       {"--timeout", true}, {"--field-manager", true}, {"--force-conflicts", false}}) {
-      f.push_back(s);
-    }
-    return f;
+// The flags `command` accepts: its own table, then the global one.
+std::vector<FlagInfo> FlagsOf(const std::string& command) {
+  std::vector<FlagInfo> flags;
+  for (const Command& c : Commands()) {
+    if (command == c.name && c.flags) flags = c.flags();
   }
-  if (command == "models") {
-    std::vector<FlagSpec> f = plan;
-    f.push_back({"--fits", false});
-    f.push_back({"--output", true});
-    return f;
-  }
-  if (command == "nodes") return {{"--all", false}, {"--output", true}};
-  if (command == "status") return {{"--all-namespaces", false}, {"--watch", false}, {"--output", true}};
-  if (command == "delete") return {{"--dry-run", true}};
-  if (command == "logs") return {{"--follow", false}, {"--tail", true}, {"--previous", false}};
-  if (command == "chat") return {{"--no-stream", false}, {"--system", true}, {"--max-tokens", true}};
-  if (command == "version") return {{"--client", false}, {"--output", true}};
-  return {};
+  const auto& global = GlobalFlags();
+  flags.insert(flags.end(), global.begin(), global.end());
+  return flags;
 }
 
-bool TakesValue(const std::string& command, const std::string& flag) {
-  if (flag == "-n" || flag == "-s" || flag == "-o") return true;
-  for (const auto& f : kGlobalFlags) if (flag == f.name) return f.takes_value;
-  for (const auto& f : CommandFlags(command)) if (flag == f.name) return f.takes_value;
-  return false;
+// The flag `arg` names when it waits for its value in the next argument.
+const FlagInfo* AwaitingValue(const std::string& arg, const std::vector<FlagInfo>& flags) {
+  if (arg.size() < 2 || arg[0] != '-') return nullptr;
+  FlagMatch m = MatchFlag(arg, flags);
+  if (m.index < 0 || m.has_value) return nullptr;
+  const FlagInfo& f = flags[m.index];
+  return f.takes_value() && f.implicit.empty() ? &f : nullptr;
 }
 
 void AddMatching(std::vector<std::string>& out, const std::vector<std::string>& candidates, const std::string& word) {
@@ -72,38 +48,26 @@ std::vector<std::string> Complete(const std::vector<std::string>& args, const st
   std::vector<std::string> positionals;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    if (!a.empty() && a[0] == '-') {
-      if (a.find('=') == std::string::npos && TakesValue(command, a)) ++i;
+    if (a.size() > 1 && a[0] == '-') {
+      if (AwaitingValue(a, FlagsOf(command))) ++i;
       continue;
     }
     if (command.empty()) command = a;
     else positionals.push_back(a);
   }
-  const std::string previous = args.empty() ? "" : args.back();
+  const std::vector<FlagInfo> flags = FlagsOf(command);
   auto safe = [](const std::function<std::vector<std::string>()>& f) { return f ? f() : std::vector<std::string>{}; };
 
   // The value of the flag just typed.
-  if (!previous.empty() && previous[0] == '-' && previous.find('=') == std::string::npos &&
-      TakesValue(command, previous)) {
-    if (previous == "-o" || previous == "--output") {
-      AddMatching(out, {"json", "yaml", "wide"}, word);
-    } else if (previous == "--node") {
-      AddMatching(out, safe(sources.nodes), word);
-    } else if (previous == "--dtype") {
-      AddMatching(out, {"bfloat16", "float16", "float32"}, word);
-    } else if (previous == "--expose") {
-      AddMatching(out, {"ClusterIP", "NodePort", "LoadBalancer"}, word);
-    } else if (previous == "--dry-run") {
-      AddMatching(out, {"client", "server", "none"}, word);
-    }
+  if (const FlagInfo* f = args.empty() ? nullptr : AwaitingValue(args.back(), flags)) {
+    AddMatching(out, f->node_names ? safe(sources.nodes) : f->choices, word);
     out.push_back(kNoFileComp);
     return out;
   }
   if (!word.empty() && word[0] == '-') {
-    std::vector<std::string> flags;
-    for (const auto& f : CommandFlags(command)) flags.push_back(f.name);
-    for (const auto& f : kGlobalFlags) flags.push_back(f.name);
-    AddMatching(out, flags, word);
+    std::vector<std::string> names;
+    for (const auto& f : flags) names.push_back("--" + f.name);
+    AddMatching(out, names, word);
     out.push_back(kNoFileComp);
     return out;
   }

@@ -61,23 +61,37 @@ kube::Result<std::vector<Change>> PlanDelete(kube::Client& c, const std::string&
   return changes;
 }
 
+struct DeleteOptions {
+  kube::DryRun dry_run = kube::DryRun::kNone;
+};
+
+const std::vector<Flag<DeleteOptions>>& DeleteTable() {
+  static const std::vector<Flag<DeleteOptions>> table = {
+      {{"dry-run", 0, "MODE", "client: only print; server: have the API server check each step",
+        {"none", "client", "server"}, false, "client"},
+       [](DeleteOptions& o, const std::string& v) {
+         auto d = ParseDryRun(v);
+         if (!d) return Invalid("dry-run", v, "use none, client or server");
+         o.dry_run = *d;
+         return std::string();
+       }},
+  };
+  return table;
+}
+
 }  // namespace
 
+std::vector<FlagInfo> DeleteFlags() { return Describe(DeleteTable()); }
+
 kube::Status RunDelete(App& app, const std::vector<std::string>& args) {
-  std::string name;
-  kube::DryRun dry_run = kube::DryRun::kNone;
-  for (const auto& a : args) {
-    if (a == "--dry-run=server") {
-      dry_run = kube::DryRun::kServer;
-    } else if (a == "--dry-run" || a == "--dry-run=client") {
-      dry_run = kube::DryRun::kClient;
-    } else if (!a.empty() && a[0] != '-' && name.empty()) {
-      name = a;
-    } else {
-      return Status(Kind::kInvalidArgument, "unknown argument \"" + a + "\" for \"kubectl lm delete\" (usage: kubectl lm delete NAME)");
-    }
+  DeleteOptions o;
+  auto positionals = ParseFlags("delete", args, DeleteTable(), o);
+  if (!positionals.ok()) return positionals.status();
+  if (positionals->size() != 1) {
+    return FlagError("delete", "delete needs the NAME of one model deployment (kubectl lm status lists them)");
   }
-  if (name.empty()) return Status(Kind::kInvalidArgument, "delete needs the NAME of a model deployment (kubectl lm status lists them)");
+  const std::string name = positionals->front();
+  const kube::DryRun dry_run = o.dry_run;
   auto client = app.Connect();
   if (!client.ok()) return client.status();
   const std::string ns = (*client)->config().namespace_;

@@ -9,6 +9,7 @@
 
 #include "kube/client.h"
 #include "kube/status.h"
+#include "plugin/flags.h"
 #include "plugin/model_flags.h"
 
 namespace lm {
@@ -31,6 +32,8 @@ struct DeployOptions {
 };
 
 kube::Result<DeployOptions> ParseDeployArgs(const std::vector<std::string>& args);
+// The table ParseDeployArgs reads, for completion and help.
+std::vector<FlagInfo> DeployFlags();
 
 // The image deploy uses unless --image says otherwise (set at build time).
 std::string DefaultImage();

@@ -1,15 +1,29 @@
-// kubectl lm help [COMMAND]
+// kubectl lm help [COMMAND]: the command table, and each command's flag
+// table, as kubectl's help prints them.
 #include "plugin/app.h"
 #include "plugin/commands.h"
-#include "plugin/printers.h"
+#include "plugin/options.h"
 
 namespace lm {
+
+namespace {
+
+void CommandHelp(std::ostream& out, const Command& c) {
+  out << c.summary << ".\n\nUsage:\n  kubectl lm " << c.name << (*c.args ? " " : "") << c.args << " [flags]\n";
+  if (c.flags) {
+    auto flags = c.flags();
+    if (!flags.empty()) out << "\nFlags:\n" << FlagsHelp(flags);
+  }
+  out << "\nGlobal flags: kubectl lm help\n";
+}
+
+}  // namespace
 
 kube::Status RunHelp(App& app, const std::vector<std::string>& args) {
   if (!args.empty()) {
     for (const Command& c : Commands()) {
       if (args[0] == c.name) {
-        app.out << c.summary << ".\n\nUsage:\n  kubectl lm " << c.name << " [flags]\n";
+        CommandHelp(app.out, c);
         return kube::Status::Ok();
       }
     }
@@ -19,18 +33,12 @@ kube::Status RunHelp(App& app, const std::vector<std::string>& args) {
   }
   app.out << "kubectl lm puts a language model on your cluster's GPUs, with no operator.\n\n"
              "Usage:\n  kubectl lm COMMAND [flags]\n\nCommands:\n";
-  std::vector<std::vector<std::string>> rows;
-  for (const Command& c : Commands()) rows.push_back({std::string("  ") + c.name, c.summary});
-  for (const auto& r : rows) {
-    std::string pad(r[0].size() < 12 ? 12 - r[0].size() : 1, ' ');
-    app.out << r[0] << pad << r[1] << "\n";
+  for (const Command& c : Commands()) {
+    std::string name = std::string("  ") + c.name;
+    app.out << name << std::string(name.size() < 14 ? 14 - name.size() : 1, ' ') << c.summary << "\n";
   }
-  app.out << "\nGlobal flags (accepted before or after the command):\n"
-             "  --kubeconfig PATH, --context NAME, --cluster NAME, --user NAME, -n/--namespace NS,\n"
-             "  -s/--server URL, --tls-server-name NAME, --certificate-authority PATH,\n"
-             "  --client-certificate PATH, --client-key PATH, --token TOKEN, --username, --password,\n"
-             "  --as USER, --as-uid UID, --as-group GROUP, --insecure-skip-tls-verify,\n"
-             "  --request-timeout DURATION, -v N\n";
+  app.out << "\nGlobal flags (accepted before or after the command):\n" << FlagsHelp(GlobalFlags())
+          << "\nkubectl lm help COMMAND (or COMMAND --help) lists a command's flags.\n";
   return kube::Status::Ok();
 }
 

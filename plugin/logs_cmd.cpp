@@ -10,27 +10,42 @@ namespace lm {
 using kube::Kind;
 using kube::Status;
 
-kube::Status RunLogs(App& app, const std::vector<std::string>& args) {
-  std::string name, tail;
+namespace {
+
+struct LogsOptions {
   bool follow = false, previous = false;
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string error;
-    if (args[i] == "-f" || args[i] == "--follow") {
-      follow = true;
-    } else if (args[i] == "-p" || args[i] == "--previous") {
-      previous = true;
-    } else if (TakeFlag(args, &i, "tail", 0, &tail, &error)) {
-      if (!error.empty()) return Status(Kind::kInvalidArgument, error);
-      if (tail.empty() || tail.find_first_not_of("0123456789") != std::string::npos) {
-        return Status(Kind::kInvalidArgument, "invalid --tail \"" + tail + "\": use a number of lines");
-      }
-    } else if (args[i][0] != '-' && name.empty()) {
-      name = args[i];
-    } else {
-      return Status(Kind::kInvalidArgument, "unknown argument \"" + args[i] + "\" for \"kubectl lm logs\" (usage: kubectl lm logs NAME [-f])");
-    }
+  std::string tail;
+};
+
+const std::vector<Flag<LogsOptions>>& LogsTable() {
+  static const std::vector<Flag<LogsOptions>> table = {
+      SwitchFlag<LogsOptions>({"follow", 'f', "", "keep printing as the server writes"}, &LogsOptions::follow),
+      SwitchFlag<LogsOptions>({"previous", 'p', "", "the log of the container that ran before (after a crash)"},
+                              &LogsOptions::previous),
+      {{"tail", 0, "N", "only the last N lines"},
+       [](LogsOptions& o, const std::string& v) {
+         if (!ParseInteger(v, 0, 1LL << 40)) return Invalid("tail", v, "use a number of lines");
+         o.tail = v;
+         return std::string();
+       }},
+  };
+  return table;
+}
+
+}  // namespace
+
+std::vector<FlagInfo> LogsFlags() { return Describe(LogsTable()); }
+
+kube::Status RunLogs(App& app, const std::vector<std::string>& args) {
+  LogsOptions o;
+  auto positionals = ParseFlags("logs", args, LogsTable(), o);
+  if (!positionals.ok()) return positionals.status();
+  if (positionals->size() != 1) {
+    return FlagError("logs", "logs needs the NAME of one model deployment (kubectl lm status lists them)");
   }
-  if (name.empty()) return Status(Kind::kInvalidArgument, "logs needs the NAME of a model deployment (kubectl lm status lists them)");
+  const std::string name = positionals->front();
+  const std::string& tail = o.tail;
+  const bool follow = o.follow, previous = o.previous;
   auto client = app.Connect();
   if (!client.ok()) return client.status();
   std::string ns = (*client)->config().namespace_;

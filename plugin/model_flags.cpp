@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "plugin/options.h"
 #include "plugin/suggest.h"
 
 namespace lm {
@@ -11,81 +10,69 @@ namespace {
 using kube::Kind;
 using kube::Status;
 
+// A positive whole number of at most `max`, stored into `*target`.
 template <class T>
-bool ParseNumber(const std::string& s, T* out) {
-  try {
-    size_t used = 0;
-    if constexpr (std::is_same_v<T, double>) {
-      *out = std::stod(s, &used);
-    } else {
-      *out = static_cast<T>(std::stol(s, &used));
-    }
-    return used == s.size() && *out > 0;
-  } catch (...) {
-    return false;
-  }
+std::function<std::string(PlanFlags&, const std::string&)> Count(const char* name, T PlanFlags::*target,
+                                                                  long long max) {
+  return [=](PlanFlags& f, const std::string& v) -> std::string {
+    auto n = ParseCount(v, max);
+    if (!n) return Invalid(name, v, "use a whole number from 1 to " + std::to_string(max));
+    f.*target = static_cast<typename std::remove_reference_t<decltype(*(f.*target))>>(*n);
+    return "";
+  };
 }
 
 }  // namespace
 
-const char kPlanFlagsHelp[] =
-    "  --tensor-parallel N       GPUs per replica (default: the smallest that fits)\n"
-    "  --context-length N        max tokens per sequence (default: the largest that fits)\n"
-    "  --dtype bfloat16|float16|float32\n"
-    "  --replicas N              (default 1)\n"
-    "  --node NAME               consider only this node (repeatable)\n"
-    "  --gpu-memory-utilization F  share of each GPU's memory vLLM may use (default 0.9)\n"
-    "  custom model (NAME is a Hugging Face repo id): --params B --layers N --heads N\n"
-    "      --kv-heads N --head-dim N --max-context N\n";
-
-bool TakePlanFlag(const std::vector<std::string>& args, size_t* i, PlanFlags* f, std::string* error) {
-  std::string v;
-  auto integer = [&](const char* name, auto* target) {
-    long n;
-    if (!ParseNumber(v, &n)) {
-      *error = "invalid --" + std::string(name) + " \"" + v + "\": use a positive whole number";
-      return;
-    }
-    *target = static_cast<std::remove_reference_t<decltype(**target)>>(n);
+const std::vector<Flag<PlanFlags>>& PlanFlagTable() {
+  using F = Flag<PlanFlags>;
+  static const std::vector<F> table = {
+      {{"tensor-parallel", 0, "N", "GPUs per replica (default: the smallest that fits)"},
+       Count("tensor-parallel", &PlanFlags::tp, 64)},
+      {{"context-length", 0, "N", "max tokens per sequence (default: the largest that fits)"},
+       Count("context-length", &PlanFlags::context, kMaxContext)},
+      {{"dtype", 0, "TYPE", "bfloat16, float16 or float32 (default bfloat16)", {"bfloat16", "float16", "float32"}},
+       [](PlanFlags& f, const std::string& v) {
+         auto b = DtypeBytes(v);
+         if (!b.ok()) return b.status().message();
+         f.dtype = v;
+         return std::string();
+       }},
+      {{"replicas", 0, "N", "model servers, each on its own GPUs (default 1)"},
+       [](PlanFlags& f, const std::string& v) {
+         auto n = ParseCount(v, kMaxShape);
+         if (!n) return Invalid("replicas", v, "use a whole number from 1 to " + std::to_string(kMaxShape));
+         f.replicas = static_cast<int>(*n);
+         return std::string();
+       }},
+      {{"node", 0, "NAME", "consider only this node (repeatable)", {}, true},
+       [](PlanFlags& f, const std::string& v) {
+         f.nodes.push_back(v);
+         return std::string();
+       }},
+      {{"gpu-memory-utilization", 0, "F", "share of each GPU's memory vLLM may use (default 0.9)"},
+       [](PlanFlags& f, const std::string& v) {
+         auto u = ParsePositive(v, 1);
+         if (!u) return Invalid("gpu-memory-utilization", v, "use a fraction such as 0.9");
+         f.utilization = *u;
+         return std::string();
+       }},
+      {{"params", 0, "B", "custom model: billions of parameters, e.g. 7.2"},
+       [](PlanFlags& f, const std::string& v) {
+         auto p = ParsePositive(v, kMaxParamsBillion);
+         if (!p) return Invalid("params", v, "use billions of parameters, e.g. 7.2");
+         f.params_b = *p;
+         return std::string();
+       }},
+      {{"layers", 0, "N", "custom model: hidden layers (config.json num_hidden_layers)"},
+       Count("layers", &PlanFlags::layers, kMaxShape)},
+      {{"heads", 0, "N", "custom model: attention heads"}, Count("heads", &PlanFlags::heads, kMaxShape)},
+      {{"kv-heads", 0, "N", "custom model: key/value heads"}, Count("kv-heads", &PlanFlags::kv_heads, kMaxShape)},
+      {{"head-dim", 0, "N", "custom model: dimension of one head"}, Count("head-dim", &PlanFlags::head_dim, kMaxShape)},
+      {{"max-context", 0, "N", "custom model: longest context it supports"},
+       Count("max-context", &PlanFlags::max_context, kMaxContext)},
   };
-  if (TakeFlag(args, i, "tensor-parallel", 0, &v, error)) {
-    if (error->empty()) integer("tensor-parallel", &f->tp);
-  } else if (TakeFlag(args, i, "context-length", 0, &v, error)) {
-    if (error->empty()) integer("context-length", &f->context);
-  } else if (TakeFlag(args, i, "dtype", 0, &v, error)) {
-    f->dtype = v;
-    if (error->empty() && !DtypeBytes(v).ok()) *error = DtypeBytes(v).status().message();
-  } else if (TakeFlag(args, i, "replicas", 0, &v, error)) {
-    std::optional<int> r;
-    if (error->empty()) integer("replicas", &r);
-    if (r) f->replicas = *r;
-  } else if (TakeFlag(args, i, "node", 0, &v, error)) {
-    f->nodes.push_back(v);
-  } else if (TakeFlag(args, i, "gpu-memory-utilization", 0, &v, error)) {
-    double u;
-    if (!ParseNumber(v, &u) || u > 1) {
-      *error = "invalid --gpu-memory-utilization \"" + v + "\": use a fraction such as 0.9";
-    } else {
-      f->utilization = u;
-    }
-  } else if (TakeFlag(args, i, "params", 0, &v, error)) {
-    double p;
-    if (!ParseNumber(v, &p)) *error = "invalid --params \"" + v + "\": use billions of parameters, e.g. 7.2";
-    else f->params_b = p;
-  } else if (TakeFlag(args, i, "layers", 0, &v, error)) {
-    if (error->empty()) integer("layers", &f->layers);
-  } else if (TakeFlag(args, i, "heads", 0, &v, error)) {
-    if (error->empty()) integer("heads", &f->heads);
-  } else if (TakeFlag(args, i, "kv-heads", 0, &v, error)) {
-    if (error->empty()) integer("kv-heads", &f->kv_heads);
-  } else if (TakeFlag(args, i, "head-dim", 0, &v, error)) {
-    if (error->empty()) integer("head-dim", &f->head_dim);
-  } else if (TakeFlag(args, i, "max-context", 0, &v, error)) {
-    if (error->empty()) integer("max-context", &f->max_context);
-  } else {
-    return false;
-  }
-  return true;
+  return table;
 }
 
 kube::Result<int> DtypeBytes(const std::string& dtype) {

@@ -10,6 +10,7 @@
 #include "gpu/catalog.h"
 #include "gpu/placement.h"
 #include "kube/status.h"
+#include "plugin/flags.h"
 
 namespace lm {
 
@@ -26,9 +27,10 @@ struct PlanFlags {
   std::optional<long> max_context;
 };
 
-// Consumes args[*i] (and its value) when it is one of the flags above.
-// Returns false when it is not; sets *error when it is but is malformed.
-bool TakePlanFlag(const std::vector<std::string>& args, size_t* i, PlanFlags* flags, std::string* error);
+// The flags above, as entries of a command's flag table; `plan` is where
+// the command's options keep them.
+template <class Options>
+void AddPlanFlags(std::vector<Flag<Options>>& table, PlanFlags Options::*plan);
 
 // A catalog model by name, or a custom one when `name` is a repo id and the
 // shape flags are given. Unknown names suggest the nearest catalog entry.
@@ -39,6 +41,21 @@ kube::Result<int> DtypeBytes(const std::string& dtype);
 
 gpu::PlanRequest MakePlanRequest(const gpu::Model& model, const PlanFlags& flags, int dtype_bytes);
 
-extern const char kPlanFlagsHelp[];
+// The bounds of the numbers a plan flag takes: far above any real model,
+// and small enough that no arithmetic on them can overflow.
+inline constexpr long long kMaxShape = 1 << 20;         // GPUs, layers, heads, head dim, replicas
+inline constexpr long long kMaxContext = 1LL << 26;     // tokens
+inline constexpr double kMaxParamsBillion = 100000;     // 100 T parameters
+
+// The setters AddPlanFlags uses, one per flag, on PlanFlags itself.
+const std::vector<Flag<PlanFlags>>& PlanFlagTable();
+
+template <class Options>
+void AddPlanFlags(std::vector<Flag<Options>>& table, PlanFlags Options::*plan) {
+  for (const auto& f : PlanFlagTable()) {
+    auto set = f.set;
+    table.push_back({f.info, [set, plan](Options& o, const std::string& v) { return set(o.*plan, v); }});
+  }
+}
 
 }  // namespace lm

@@ -99,23 +99,40 @@ kube::Status ExplainOne(App& app, const gpu::Model& m, const PlanFlags& flags, i
 
 }  // namespace
 
-kube::Status RunModels(App& app, const std::vector<std::string>& args) {
+namespace {
+
+struct ModelsOptions {
   bool fits = false;
-  std::string output, name;
-  PlanFlags flags;
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string error;
-    if (args[i] == "--fits") {
-      fits = true;
-    } else if (TakeFlag(args, &i, "output", 'o', &output, &error) || TakePlanFlag(args, &i, &flags, &error)) {
-      if (!error.empty()) return kube::Status(kube::Kind::kInvalidArgument, error);
-    } else if (args[i][0] != '-' && name.empty()) {
-      name = args[i];
-    } else {
-      return kube::Status(kube::Kind::kInvalidArgument,
-                          "unknown argument \"" + args[i] + "\" for \"kubectl lm models\" (see kubectl lm help models)");
-    }
-  }
+  std::string output;
+  PlanFlags plan;
+};
+
+const std::vector<Flag<ModelsOptions>>& ModelsTable() {
+  static const std::vector<Flag<ModelsOptions>> table = [] {
+    std::vector<Flag<ModelsOptions>> t = {
+        SwitchFlag<ModelsOptions>({"fits", 0, "", "plan every model on the cluster: what fits where now"},
+                                  &ModelsOptions::fits),
+        OutputFlag({"json", "yaml", "wide"}, &ModelsOptions::output),
+    };
+    AddPlanFlags(t, &ModelsOptions::plan);
+    return t;
+  }();
+  return table;
+}
+
+}  // namespace
+
+std::vector<FlagInfo> ModelsFlags() { return Describe(ModelsTable()); }
+
+kube::Status RunModels(App& app, const std::vector<std::string>& args) {
+  ModelsOptions o;
+  auto positionals = ParseFlags("models", args, ModelsTable(), o);
+  if (!positionals.ok()) return positionals.status();
+  if (positionals->size() > 1) return FlagError("models", "models takes at most one NAME");
+  const std::string name = positionals->empty() ? "" : positionals->front();
+  const bool fits = o.fits;
+  const std::string& output = o.output;
+  const PlanFlags& flags = o.plan;
   kube::Status format = CheckOutputFormat(output, name.empty() ? std::vector<std::string>{"json", "yaml", "wide"}
                                                                : std::vector<std::string>{"json", "yaml"});
   if (!format.ok()) return format;

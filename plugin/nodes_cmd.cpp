@@ -76,22 +76,32 @@ json::object NodeToJson(const gpu::NodeGpus& n) {
   return o;
 }
 
-kube::Status RunNodes(App& app, const std::vector<std::string>& args) {
+namespace {
+
+struct NodesOptions {
   bool all = false;
   std::string output;
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string error;
-    if (args[i] == "--all" || args[i] == "-A") {
-      all = true;
-    } else if (TakeFlag(args, &i, "output", 'o', &output, &error)) {
-      if (!error.empty()) return kube::Status(kube::Kind::kInvalidArgument, error);
-    } else {
-      return kube::Status(kube::Kind::kInvalidArgument,
-                          "unknown argument \"" + args[i] + "\" for \"kubectl lm nodes\" (see kubectl lm help nodes)");
-    }
-  }
-  kube::Status format = CheckOutputFormat(output, {"json", "yaml", "wide"});
-  if (!format.ok()) return format;
+};
+
+const std::vector<Flag<NodesOptions>>& NodesTable() {
+  static const std::vector<Flag<NodesOptions>> table = {
+      SwitchFlag<NodesOptions>({"all", 'A', "", "list every node, not only GPU nodes"}, &NodesOptions::all),
+      OutputFlag({"json", "yaml", "wide"}, &NodesOptions::output),
+  };
+  return table;
+}
+
+}  // namespace
+
+std::vector<FlagInfo> NodesFlags() { return Describe(NodesTable()); }
+
+kube::Status RunNodes(App& app, const std::vector<std::string>& args) {
+  NodesOptions o;
+  auto positionals = ParseFlags("nodes", args, NodesTable(), o);
+  if (!positionals.ok()) return positionals.status();
+  if (!positionals->empty()) return FlagError("nodes", "nodes takes no arguments, got \"" + positionals->front() + "\"");
+  const bool all = o.all;
+  const std::string& output = o.output;
 
   auto client = app.Connect();
   if (!client.ok()) return client.status();

@@ -4,11 +4,14 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "kube/client.h"
 #include "kube/kubeconfig.h"
 #include "kube/status.h"
+#include "plugin/flags.h"
 
 namespace lm {
 
@@ -35,11 +38,11 @@ kube::Result<Invocation> ParseArgs(const std::vector<std::string>& argv);
 // ("1m30s", "500ms"); "0" means no timeout.
 kube::Result<std::chrono::milliseconds> ParseTimeout(const std::string& text);
 
-// Command-local flag parsing shared by commands: takes "--name=value",
-// "--name value" and, for a one-letter short, "-x value"/"-xvalue".
-// Returns true and sets *value when args[*i] is that flag; advances *i past
-// a separate value. Sets *error when the value is missing.
-bool TakeFlag(const std::vector<std::string>& args, size_t* i, const std::string& name, char short_name,
-              std::string* value, std::string* error);
+// The global flags, as the table ParseArgs reads; completion and help read
+// it too.
+const std::vector<FlagInfo>& GlobalFlags();
+
+// --dry-run's value: none, client or server.
+std::optional<kube::DryRun> ParseDryRun(const std::string& value);
 
 }  // namespace lm

@@ -1,5 +1,7 @@
 #include "plugin/printers.h"
 
+#include "plugin/flags.h"
+
 #include <boost/json.hpp>
 #include <yaml-cpp/yaml.h>
 
@@ -66,14 +68,9 @@ void Emit(YAML::Emitter& e, const json::value& v) {
 }  // namespace
 
 kube::Status CheckOutputFormat(const std::string& format, const std::vector<std::string>& allowed) {
-  if (format.empty()) return kube::Status::Ok();
-  std::string list;
-  for (const auto& a : allowed) {
-    if (a == format) return kube::Status::Ok();
-    list += (list.empty() ? "" : ", ") + a;
-  }
-  return kube::Status(kube::Kind::kInvalidArgument, "unable to match a printer suitable for the output format \"" +
-                                                         format + "\", allowed formats are: " + list);
+  std::string error = format.empty() ? "" : CheckOutput(format, allowed);
+  if (error.empty()) return kube::Status::Ok();
+  return kube::Status(kube::Kind::kInvalidArgument, error);
 }
 
 std::string ToPrettyJson(const json::value& v) {

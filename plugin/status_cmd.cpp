@@ -229,26 +229,35 @@ kube::Status WaitForReady(App& app, kube::Client& client, const std::string& ns,
   }
 }
 
-kube::Status RunStatus(App& app, const std::vector<std::string>& args) {
-  std::string name, output;
+namespace {
+
+struct StatusOptions {
   bool all = false, watch = false;
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string error;
-    if (args[i] == "-A" || args[i] == "--all-namespaces") {
-      all = true;
-    } else if (args[i] == "--watch" || args[i] == "-w") {
-      watch = true;
-    } else if (TakeFlag(args, &i, "output", 'o', &output, &error)) {
-      if (!error.empty()) return Status(Kind::kInvalidArgument, error);
-    } else if (args[i][0] != '-' && name.empty()) {
-      name = args[i];
-    } else {
-      return Status(Kind::kInvalidArgument,
-                    "unknown argument \"" + args[i] + "\" for \"kubectl lm status\" (see kubectl lm help status)");
-    }
-  }
-  Status format = CheckOutputFormat(output, {"json", "yaml", "wide"});
-  if (!format.ok()) return format;
+  std::string output;
+};
+
+const std::vector<Flag<StatusOptions>>& StatusTable() {
+  static const std::vector<Flag<StatusOptions>> table = {
+      SwitchFlag<StatusOptions>({"all-namespaces", 'A', "", "every namespace"}, &StatusOptions::all),
+      SwitchFlag<StatusOptions>({"watch", 'w', "", "print again whenever it changes (every 2 s)"},
+                                &StatusOptions::watch),
+      OutputFlag({"json", "yaml", "wide"}, &StatusOptions::output),
+  };
+  return table;
+}
+
+}  // namespace
+
+std::vector<FlagInfo> StatusFlags() { return Describe(StatusTable()); }
+
+kube::Status RunStatus(App& app, const std::vector<std::string>& args) {
+  StatusOptions o;
+  auto positionals = ParseFlags("status", args, StatusTable(), o);
+  if (!positionals.ok()) return positionals.status();
+  if (positionals->size() > 1) return FlagError("status", "status takes at most one NAME");
+  const std::string name = positionals->empty() ? "" : positionals->front();
+  const std::string& output = o.output;
+  const bool all = o.all, watch = o.watch;
   auto client = app.Connect();
   if (!client.ok()) return client.status();
   std::string ns = all ? "" : (*client)->config().namespace_;

@@ -20,22 +20,32 @@ std::string UserAgent() {
   return std::string("kubectl-lm/") + KUBECTL_LM_VERSION + " (linux/" + arch + ")";
 }
 
-kube::Status RunVersion(App& app, const std::vector<std::string>& args) {
-  bool client_only = false;
+namespace {
+
+struct VersionOptions {
+  bool client = false;
   std::string output;
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string error;
-    if (args[i] == "--client" || args[i] == "--client=true") {
-      client_only = true;
-    } else if (TakeFlag(args, &i, "output", 'o', &output, &error)) {
-      if (!error.empty()) return kube::Status(kube::Kind::kInvalidArgument, error);
-    } else {
-      return kube::Status(kube::Kind::kInvalidArgument,
-                          "unknown argument \"" + args[i] + "\" for \"kubectl lm version\" (see kubectl lm help version)");
-    }
-  }
-  kube::Status format_ok = CheckOutputFormat(output, {"json", "yaml"});
-  if (!format_ok.ok()) return format_ok;
+};
+
+const std::vector<Flag<VersionOptions>>& VersionTable() {
+  static const std::vector<Flag<VersionOptions>> table = {
+      SwitchFlag<VersionOptions>({"client", 0, "", "only the client's version; ask no server"}, &VersionOptions::client),
+      OutputFlag({"json", "yaml"}, &VersionOptions::output),
+  };
+  return table;
+}
+
+}  // namespace
+
+std::vector<FlagInfo> VersionFlags() { return Describe(VersionTable()); }
+
+kube::Status RunVersion(App& app, const std::vector<std::string>& args) {
+  VersionOptions o;
+  auto positionals = ParseFlags("version", args, VersionTable(), o);
+  if (!positionals.ok()) return positionals.status();
+  if (!positionals->empty()) return FlagError("version", "version takes no arguments");
+  const bool client_only = o.client;
+  const std::string& output = o.output;
 
   boost::json::object doc;
   doc["clientVersion"] = {{"gitVersion", ClientVersion()}, {"userAgent", UserAgent()}, {"defaultImage", DefaultImage()}};

@@ -43,7 +43,7 @@ BOOST_AUTO_TEST_CASE(client_version_needs_no_cluster) {
   BOOST_CHECK(j.out.find("\"gitVersion\": \"v0.1.0\"") != std::string::npos);
   auto bad = RunArgs({"version", "--client", "-o", "xml"});
   BOOST_CHECK_EQUAL(bad.code, 1);
-  BOOST_CHECK_EQUAL(bad.err, "error: unable to match a printer suitable for the output format \"xml\", allowed formats are: json, yaml\n");
+  BOOST_CHECK_EQUAL(bad.err, "error: unable to match a printer suitable for the output format \"xml\", allowed formats are: json, yaml (see kubectl lm help version)\n");
 }
 
 BOOST_AUTO_TEST_CASE(missing_kubeconfig_is_one_line) {

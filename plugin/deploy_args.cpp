@@ -1,0 +1,117 @@
+// kubectl lm deploy's flags, as one table, and its arguments as a value.
+#include <boost/json.hpp>
+
+#include "kube/kubeconfig.h"
+#include "kube/quantity.h"
+#include "plugin/deploy.h"
+#include "plugin/options.h"
+
+namespace lm {
+using kube::Kind;
+using kube::Status;
+
+std::string DefaultImage() { return KUBECTL_LM_IMAGE; }
+
+bool ValidDeploymentName(const std::string& s) {
+  if (s.empty() || s.size() > 40 || !(s[0] >= 'a' && s[0] <= 'z')) return false;
+  return kube::IsDnsLabel(s);
+}
+
+namespace {
+
+using F = Flag<DeployOptions>;
+
+F Text(FlagInfo info, std::string DeployOptions::*field) { return TextFlag(std::move(info), field); }
+F Switch(FlagInfo info, bool DeployOptions::*field) { return SwitchFlag(std::move(info), field); }
+
+std::vector<F> MakeTable() {
+  std::vector<F> t;
+  AddPlanFlags(t, &DeployOptions::plan);
+  t.push_back(Text({"name", 0, "NAME", "name of the deployment (default: the model's)"}, &DeployOptions::name));
+  t.push_back(Text({"image", 0, "IMAGE", "inference image (default: the one this build names)"}, &DeployOptions::image));
+  t.push_back({{"hf-token-secret", 0, "NAME[:KEY]", "Secret holding the Hugging Face token (key default: token)"},
+               [](DeployOptions& o, const std::string& v) {
+                 auto colon = v.find(':');
+                 o.hf_token_secret = v.substr(0, colon);
+                 if (colon != std::string::npos) o.hf_token_key = v.substr(colon + 1);
+                 if (o.hf_token_secret.empty() || o.hf_token_key.empty()) {
+                   return Invalid("hf-token-secret", v, "use NAME or NAME:KEY");
+                 }
+                 return std::string();
+               }});
+  t.push_back(Switch({"hf-token-from-env", 0, "", "store $HF_TOKEN in a Secret deploy creates"},
+                     &DeployOptions::hf_token_from_env));
+  t.push_back({{"cache-size", 0, "SIZE", "size of the model cache volume, e.g. 100Gi"},
+               [](DeployOptions& o, const std::string& v) {
+                 if (!kube::Quantity::Parse(v).ok()) return Invalid("cache-size", v, "use a quantity such as 100Gi");
+                 o.cache_size = v;
+                 return std::string();
+               }});
+  t.push_back(Text({"storage-class", 0, "CLASS", "keep the model cache in a PersistentVolumeClaim of this class"},
+                   &DeployOptions::storage_class));
+  t.push_back({{"expose", 0, "TYPE", "Service type: ClusterIP, NodePort or LoadBalancer",
+                {"ClusterIP", "NodePort", "LoadBalancer"}},
+               [](DeployOptions& o, const std::string& v) {
+                 if (v != "ClusterIP" && v != "NodePort" && v != "LoadBalancer") {
+                   return Invalid("expose", v, "use ClusterIP, NodePort or LoadBalancer");
+                 }
+                 o.expose = v;
+                 return std::string();
+               }});
+  t.push_back({{"dry-run", 0, "MODE", "client: print the objects; server: have the API server check them",
+                {"none", "client", "server"}, false, "client"},
+               [](DeployOptions& o, const std::string& v) {
+                 auto d = ParseDryRun(v);
+                 if (!d) return Invalid("dry-run", v, "use none, client or server");
+                 o.dry_run = *d;
+                 return std::string();
+               }});
+  t.push_back(OutputFlag({"yaml", "json"}, &DeployOptions::output));
+  t.push_back(Switch({"wait", 0, "", "wait until the model answers, or fails"}, &DeployOptions::wait));
+  t.push_back({{"timeout", 0, "DURATION", "how long --wait waits (default 30m)"},
+               [](DeployOptions& o, const std::string& v) {
+                 auto d = ParseTimeout(v);
+                 if (!d.ok() || d->count() <= 0) return Invalid("timeout", v, "use a duration such as 10m");
+                 o.timeout = std::chrono::duration_cast<std::chrono::seconds>(*d);
+                 return std::string();
+               }});
+  t.push_back({{"field-manager", 0, "NAME", "server-side apply field manager (default kubectl-lm)"},
+               [](DeployOptions& o, const std::string& v) {
+                 if (v.empty() || v.size() > 128) return Invalid("field-manager", v, "use 1 to 128 printable characters");
+                 o.field_manager = v;
+                 return std::string();
+               }});
+  t.push_back(Switch({"force-conflicts", 0, "", "take over fields another field manager owns"},
+                     &DeployOptions::force_conflicts));
+  return t;
+}
+
+const std::vector<F>& Table() {
+  static const std::vector<F> table = MakeTable();
+  return table;
+}
+
+}  // namespace
+
+std::vector<FlagInfo> DeployFlags() { return Describe(Table()); }
+
+kube::Result<DeployOptions> ParseDeployArgs(const std::vector<std::string>& args) {
+  DeployOptions o;
+  auto positionals = ParseFlags("deploy", args, Table(), o);
+  if (!positionals.ok()) return positionals.status();
+  auto bad = [](const std::string& m) { return FlagError("deploy", m); };
+  if (positionals->empty()) {
+    return bad("deploy needs a MODEL, e.g. kubectl lm deploy phi-3-mini-4k (kubectl lm models lists them)");
+  }
+  if (positionals->size() > 1) {
+    return bad("deploy takes one MODEL, got \"" + (*positionals)[0] + "\" and \"" + (*positionals)[1] + "\"");
+  }
+  o.model = (*positionals)[0];
+  if (!o.hf_token_secret.empty() && o.hf_token_from_env) {
+    return bad("--hf-token-secret and --hf-token-from-env cannot be used together");
+  }
+  if (o.image.empty()) o.image = DefaultImage();
+  return o;
+}
+
+}  // namespace lm
