@@ -268,29 +268,35 @@ Result<std::string> Client::List(const std::string& path, const ListOptions& opt
   }
 }
 
+Result<json::value> Client::Write(const std::string& method, const std::string& target, const json::value& body,
+                                  const std::string& content_type) {
+  auto r = Do(method, target, json::serialize(body), content_type);
+  if (!r.ok()) return r.status();
+  // The change is made; an answer that is not JSON is still an error to
+  // report, never a crash (the caller's undo must get to run).
+  boost::system::error_code ec;
+  json::value v = json::parse(r->body, ec);
+  if (ec) return Status(Kind::kServer, method + " " + target + ": the server answered with a body that is not JSON");
+  return v;
+}
+
 Result<json::value> Client::Apply(const std::string& path, const json::value& object, const std::string& field_manager,
                                   bool force, DryRun dry_run) {
   std::string q = Query({{"fieldManager", field_manager}, {"force", force ? "true" : ""},
                          {"dryRun", DryRunParam(dry_run)}, {"fieldValidation", "Strict"}});
-  auto r = Do("PATCH", Join(path, q), json::serialize(object), "application/apply-patch+yaml");
-  if (!r.ok()) return r.status();
-  return json::parse(r->body);
+  return Write("PATCH", Join(path, q), object, "application/apply-patch+yaml");
 }
 
 Result<json::value> Client::MergePatch(const std::string& path, const json::value& patch,
                                        const std::string& field_manager, DryRun dry_run) {
   std::string q = Query({{"fieldManager", field_manager}, {"dryRun", DryRunParam(dry_run)}});
-  auto r = Do("PATCH", Join(path, q), json::serialize(patch), "application/merge-patch+json");
-  if (!r.ok()) return r.status();
-  return json::parse(r->body);
+  return Write("PATCH", Join(path, q), patch, "application/merge-patch+json");
 }
 
 Result<json::value> Client::Create(const std::string& collection_path, const json::value& object,
                                    const std::string& field_manager, DryRun dry_run) {
   std::string q = Query({{"fieldManager", field_manager}, {"dryRun", DryRunParam(dry_run)}});
-  auto r = Do("POST", Join(collection_path, q), json::serialize(object), "application/json");
-  if (!r.ok()) return r.status();
-  return json::parse(r->body);
+  return Write("POST", Join(collection_path, q), object, "application/json");
 }
 
 Status Client::Delete(const std::string& path, DryRun dry_run, const std::string& uid) {

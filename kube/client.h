@@ -34,7 +34,7 @@ struct ClientDeps {
   ProcessRunner* runner = nullptr;      // exec plugins; required when exec is set
   Getenv env;                           // HTTPS_PROXY, NO_PROXY
   Environ environment;                  // what exec plugins inherit
-  Clock clock = [] { return std::chrono::system_clock::now(); };
+  Clock clock = [] { return std::chrono::system_clock::now(); };  // token file, exec expiry
   Sleeper sleep;                        // Retry-After waits
   const Logger* log = nullptr;
   bool stdin_is_terminal = false;
@@ -106,6 +106,8 @@ class Client {
 
  private:
   Status AddAuth(Headers& headers, bool* used_exec);
+  Result<boost::json::value> Write(const std::string& method, const std::string& target,
+                                   const boost::json::value& body, const std::string& content_type);
   Transport& Conn();
   void LogRequest(const HttpRequest& req) const;
   void LogResponse(const HttpRequest& req, const HttpResponse& resp, std::chrono::milliseconds took,

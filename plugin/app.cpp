@@ -19,18 +19,8 @@ namespace lm {
 
 const std::vector<Command>& Commands() {
   static const std::vector<Command> commands = {
-      {"nodes", "", "List GPU nodes: product, memory, total and free GPUs", RunNodes, NodesFlags},
-      {"models", "[NAME]", "List the model catalog; --fits or NAME: what fits where, and why", RunModels,
-       ModelsFlags},
-      {"deploy", "MODEL", "Deploy a model onto the GPU nodes that can hold it", RunDeploy, DeployFlags},
-      {"status", "[NAME]", "Show where model deployments stand, and why", RunStatus, StatusFlags},
-      {"delete", "NAME", "Remove a model deployment and the node labels it added", RunDelete, DeleteFlags},
-      {"logs", "NAME", "Print (or follow with -f) the model server's log", RunLogs, LogsFlags},
-      {"chat", "NAME [PROMPT]", "Chat with a deployed model through the API server's service proxy", RunChat,
-       ChatFlags},
-      {"version", "", "Print the client and server versions", RunVersion, VersionFlags},
-      {"completion", "bash|zsh", "Print a bash or zsh completion script for kubectl-lm", RunCompletion, nullptr},
-      {"help", "[COMMAND]", "List the commands and the global flags", RunHelp, nullptr},
+      NodesCommand(),  ModelsCommand(), DeployCommand(),  StatusCommand(),     DeleteCommand(),
+      LogsCommand(),   ChatCommand(),   VersionCommand(), CompletionCommand(), HelpCommand(),
   };
   return commands;
 }
@@ -64,16 +54,8 @@ kube::Result<std::unique_ptr<kube::Client>> App::Connect() const {
   kube::ClientOptions options;
   options.timeout = global.request_timeout;
   options.user_agent = UserAgent();
-  kube::ClientDeps cd;
-  cd.transport = deps.transport;
-  cd.fs = deps.fs;
-  cd.runner = deps.runner;
-  cd.env = deps.env;
-  cd.environment = deps.environment;
-  cd.clock = deps.clock;
-  cd.sleep = deps.sleep;
+  kube::ClientDeps cd = deps;  // the client's part of them
   cd.log = &log;
-  cd.stdin_is_terminal = deps.stdin_is_terminal;
   return std::make_unique<kube::Client>(std::move(*cc), options, std::move(cd));
 }
 
@@ -91,13 +73,20 @@ std::string Suggest(const std::string& typed) {
   return Nearest(typed, names, 2);  // farther than two edits is not a typo
 }
 
-kube::Status RunCompletion(App& app, const std::vector<std::string>& args) {
-  std::string script = args.size() == 1 ? CompletionScript(args[0]) : "";
-  if (script.empty()) {
-    return kube::Status(kube::Kind::kInvalidArgument, "usage: kubectl lm completion bash|zsh");
-  }
+namespace {
+
+kube::Status RunCompletion(App& app, NoFlags&, const std::vector<std::string>& args) {
+  std::string script = CompletionScript(args[0]);
+  if (script.empty()) return FlagError("completion", "unknown shell \"" + args[0] + "\": use bash or zsh");
   app.out << script;
   return kube::Status::Ok();
+}
+
+}  // namespace
+
+Command CompletionCommand() {
+  return MakeCommand<NoFlags>({"completion", "bash|zsh", "Print a bash or zsh completion script for kubectl-lm"}, {},
+                              {1, 1, "completion needs a shell: bash or zsh"}, RunCompletion);
 }
 
 int RunComplete(const std::vector<std::string>& argv, const Deps& deps) {
@@ -161,9 +150,8 @@ int Run(const std::vector<std::string>& argv, const Deps& deps) {
     return kExitError;
   }
   if (inv->global.help && name != "help") {
-    std::vector<std::string> args{name};
-    kube::Status s = RunHelp(app, args);
-    return s.ok() ? kExitOk : kExitError;
+    PrintCommandHelp(app.out, *it);
+    return kExitOk;
   }
   kube::Status s = it->run(app, inv->args);
   if (!s.ok()) {

@@ -1,6 +1,7 @@
 // The plugin's entry point and what every command is handed.
 #pragma once
 
+#include <functional>
 #include <istream>
 #include <memory>
 #include <ostream>
@@ -24,18 +25,12 @@ enum ExitCode { kExitOk = 0, kExitError = 1 };
 // file system, a scripted transport, a fake clock and a sleep that only
 // advances it. Nothing under plugin/ or kube/ reaches the process's own
 // stdin, environment, clock or network any other way.
-struct Deps {
-  std::istream* in;
-  std::ostream* out;
-  std::ostream* err;
-  const kube::FileSystem* fs;
-  kube::ProcessRunner* runner;
-  kube::Getenv env;
-  kube::Environ environment;        // inherited by exec credential plugins
-  kube::TransportFactory transport;
-  kube::Clock clock;                // wall clock: deadlines, ages, credential expiry
-  kube::Sleeper sleep;              // polling and Retry-After waits
-  bool stdin_is_terminal = false;
+// The client's own (file system, process runner, environment, transport,
+// clock, sleep) come from kube::ClientDeps; a command adds its streams.
+struct Deps : kube::ClientDeps {
+  std::istream* in = nullptr;
+  std::ostream* out = nullptr;
+  std::ostream* err = nullptr;
 };
 
 // The process's own: std::cin/cout/cerr, the disk, fork/exec, the
@@ -58,15 +53,43 @@ struct App {
   std::chrono::system_clock::time_point Now() const { return deps.clock(); }
 };
 
-using Handler = kube::Status (*)(App& app, const std::vector<std::string>& args);
+using Handler = std::function<kube::Status(App& app, const std::vector<std::string>& args)>;
 
 struct Command {
-  const char* name;
-  const char* args;     // what follows the name in help's usage line: "MODEL", "[NAME]"
-  const char* summary;
+  std::string name;
+  std::string args;     // what follows the name in help's usage line: "MODEL", "[NAME]"
+  std::string summary;
   Handler run;
-  std::vector<FlagInfo> (*flags)();  // its flag table; nullptr: none
+  std::vector<FlagInfo> flags;  // its flag table, as help and completion show it
 };
+
+// What a command takes besides flags: at least `min`, at most `max`
+// arguments, and what to say when too few are given.
+struct Arity {
+  size_t min = 0, max = 0;
+  std::string missing;
+};
+
+// A command whose flags fill an `Options`: the one place that parses a
+// command's arguments (ParseFlags on `flags`) and counts them, so that
+// `run` starts with its options and arguments in hand.
+template <class Options>
+Command MakeCommand(Command info, std::vector<Flag<Options>> flags, Arity arity,
+                    kube::Status (*run)(App&, Options&, const std::vector<std::string>&)) {
+  info.flags = Describe(flags);
+  std::string name = info.name, usage = "kubectl lm " + info.name + (info.args.empty() ? "" : " " + info.args);
+  info.run = [=](App& app, const std::vector<std::string>& args) {
+    Options options;
+    auto positionals = ParseFlags(name, args, flags, options);
+    if (!positionals.ok()) return positionals.status();
+    if (positionals->size() < arity.min) return FlagError(name, arity.missing);
+    if (positionals->size() > arity.max) {
+      return FlagError(name, "too many arguments for \"" + usage + "\": \"" + (*positionals)[arity.max] + "\"");
+    }
+    return run(app, options, *positionals);
+  };
+  return info;
+}
 
 // The command table, in the order help prints it.
 const std::vector<Command>& Commands();
@@ -79,7 +102,10 @@ int Run(const std::vector<std::string>& argv, const Deps& deps);
 // it) or `kubectl-lm __complete ARGS... WORD`. Prints candidates to
 // deps.out, and nothing to deps.err.
 int RunComplete(const std::vector<std::string>& argv, const Deps& deps);
-kube::Status RunCompletion(App& app, const std::vector<std::string>& args);
+Command CompletionCommand();
+
+// `help COMMAND`: summary, usage and the command's flags.
+void PrintCommandHelp(std::ostream& out, const Command& command);
 
 // "error: <message>", or the message alone where kubectl prints it bare
 // ("Error from server (NotFound): ...", "The connection to the server ...").

@@ -116,34 +116,9 @@ struct ChatOptions {
 // Far above any model's context; keeps the number an int.
 constexpr long long kMaxTokens = 1 << 24;
 
-const std::vector<Flag<ChatOptions>>& ChatTable() {
-  static const std::vector<Flag<ChatOptions>> table = {
-      SwitchFlag<ChatOptions>({"no-stream", 0, "", "print the reply when it is complete"}, &ChatOptions::no_stream),
-      TextFlag<ChatOptions>({"system", 0, "TEXT", "a system prompt"}, &ChatOptions::system),
-      {{"max-tokens", 0, "N", "at most N tokens in each reply"},
-       [](ChatOptions& o, const std::string& v) {
-         auto n = ParseCount(v, kMaxTokens);
-         if (!n) return Invalid("max-tokens", v, "use a number from 1 to " + std::to_string(kMaxTokens));
-         o.max_tokens = static_cast<int>(*n);
-         return std::string();
-       }},
-  };
-  return table;
-}
-
-}  // namespace
-
-std::vector<FlagInfo> ChatFlags() { return Describe(ChatTable()); }
-
-kube::Status RunChat(App& app, const std::vector<std::string>& args) {
-  ChatOptions o;
-  auto positionals = ParseFlags("chat", args, ChatTable(), o);
-  if (!positionals.ok()) return positionals.status();
-  if (positionals->empty() || positionals->size() > 2) {
-    return FlagError("chat", "usage: kubectl lm chat NAME [PROMPT] (kubectl lm status lists the names)");
-  }
-  const std::string name = (*positionals)[0];
-  const std::string prompt = positionals->size() > 1 ? (*positionals)[1] : "";
+kube::Status RunChat(App& app, ChatOptions& o, const std::vector<std::string>& positionals) {
+  const std::string name = positionals[0];
+  const std::string prompt = positionals.size() > 1 ? positionals[1] : "";
   const std::string& system = o.system;
   const bool stream = !o.no_stream;
   const int max_tokens = o.max_tokens;
@@ -186,6 +161,18 @@ kube::Status RunChat(App& app, const std::vector<std::string>& args) {
     Status s = ask(line);
     if (!s.ok()) return s;
   }
+}
+
+}  // namespace
+
+Command ChatCommand() {
+  return MakeCommand<ChatOptions>(
+      {"chat", "NAME [PROMPT]", "Chat with a deployed model through the API server's service proxy"},
+      {SwitchFlag<ChatOptions>({"no-stream", 0, "", "print the reply when it is complete"}, &ChatOptions::no_stream),
+       TextFlag<ChatOptions>({"system", 0, "TEXT", "a system prompt"}, &ChatOptions::system),
+       CountFlag<ChatOptions>({"max-tokens", 0, "N", "at most N tokens in each reply"}, &ChatOptions::max_tokens,
+                              kMaxTokens)},
+      {1, 2, "chat needs the NAME of a model deployment (kubectl lm status lists them)"}, RunChat);
 }
 
 }  // namespace lm

@@ -1,34 +1,23 @@
-// One handler per command, each in a file named for it. A handler parses its
-// own arguments, gathers (kube), decides, acts and prints.
+// The commands, one file each. Each file ends with the function that
+// describes its command (name, usage, summary, flag table, handler) for
+// the table in app.cpp; the handler gathers (kube), decides, acts and prints.
 #pragma once
 
-#include <string>
-#include <vector>
-
-#include "kube/status.h"
-#include "plugin/flags.h"
+#include "plugin/app.h"
 
 namespace lm {
 
-struct App;
+// For a command without flags.
+struct NoFlags {};
 
-kube::Status RunVersion(App& app, const std::vector<std::string>& args);
-kube::Status RunHelp(App& app, const std::vector<std::string>& args);
-kube::Status RunNodes(App& app, const std::vector<std::string>& args);
-kube::Status RunModels(App& app, const std::vector<std::string>& args);
-kube::Status RunDeploy(App& app, const std::vector<std::string>& args);
-kube::Status RunStatus(App& app, const std::vector<std::string>& args);
-kube::Status RunDelete(App& app, const std::vector<std::string>& args);
-kube::Status RunLogs(App& app, const std::vector<std::string>& args);
-kube::Status RunChat(App& app, const std::vector<std::string>& args);
-
-// Each command's flag table, for completion and help.
-std::vector<FlagInfo> NodesFlags();
-std::vector<FlagInfo> ModelsFlags();
-std::vector<FlagInfo> StatusFlags();
-std::vector<FlagInfo> DeleteFlags();
-std::vector<FlagInfo> LogsFlags();
-std::vector<FlagInfo> ChatFlags();
-std::vector<FlagInfo> VersionFlags();
+Command NodesCommand();
+Command ModelsCommand();
+Command DeployCommand();
+Command StatusCommand();
+Command DeleteCommand();
+Command LogsCommand();
+Command ChatCommand();
+Command VersionCommand();
+Command HelpCommand();
 
 }  // namespace lm

@@ -16,7 +16,7 @@ constexpr char kNoFileComp[] = ":4";
 std::vector<FlagInfo> FlagsOf(const std::string& command) {
   std::vector<FlagInfo> flags;
   for (const Command& c : Commands()) {
-    if (command == c.name && c.flags) flags = c.flags();
+    if (command == c.name) flags = c.flags;
   }
   const auto& global = GlobalFlags();
   flags.insert(flags.end(), global.begin(), global.end());

@@ -65,32 +65,8 @@ struct DeleteOptions {
   kube::DryRun dry_run = kube::DryRun::kNone;
 };
 
-const std::vector<Flag<DeleteOptions>>& DeleteTable() {
-  static const std::vector<Flag<DeleteOptions>> table = {
-      {{"dry-run", 0, "MODE", "client: only print; server: have the API server check each step",
-        {"none", "client", "server"}, false, "client"},
-       [](DeleteOptions& o, const std::string& v) {
-         auto d = ParseDryRun(v);
-         if (!d) return Invalid("dry-run", v, "use none, client or server");
-         o.dry_run = *d;
-         return std::string();
-       }},
-  };
-  return table;
-}
-
-}  // namespace
-
-std::vector<FlagInfo> DeleteFlags() { return Describe(DeleteTable()); }
-
-kube::Status RunDelete(App& app, const std::vector<std::string>& args) {
-  DeleteOptions o;
-  auto positionals = ParseFlags("delete", args, DeleteTable(), o);
-  if (!positionals.ok()) return positionals.status();
-  if (positionals->size() != 1) {
-    return FlagError("delete", "delete needs the NAME of one model deployment (kubectl lm status lists them)");
-  }
-  const std::string name = positionals->front();
+kube::Status RunDelete(App& app, DeleteOptions& o, const std::vector<std::string>& positionals) {
+  const std::string name = positionals.front();
   const kube::DryRun dry_run = o.dry_run;
   auto client = app.Connect();
   if (!client.ok()) return client.status();
@@ -114,6 +90,16 @@ kube::Status RunDelete(App& app, const std::vector<std::string>& args) {
   eo.dry_run = dry_run;
   eo.undo_on_failure = false;  // what is deleted cannot be put back; a re-run finishes the job
   return Execute(**client, *changes, eo, [&](const Change& c, const json::value&) { print(c); });
+}
+
+}  // namespace
+
+Command DeleteCommand() {
+  return MakeCommand<DeleteOptions>(
+      {"delete", "NAME", "Remove a model deployment and the node labels it added"},
+      {DryRunFlag<DeleteOptions>("client: only print; server: have the API server check each step",
+                                 &DeleteOptions::dry_run)},
+      {1, 1, "delete needs the NAME of a model deployment (kubectl lm status lists them)"}, RunDelete);
 }
 
 }  // namespace lm

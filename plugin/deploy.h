@@ -32,8 +32,12 @@ struct DeployOptions {
 };
 
 kube::Result<DeployOptions> ParseDeployArgs(const std::vector<std::string>& args);
-// The table ParseDeployArgs reads, for completion and help.
-std::vector<FlagInfo> DeployFlags();
+// The table ParseDeployArgs reads, and what it does after the flags: the
+// MODEL, the checks that span flags, the default image.
+std::vector<Flag<DeployOptions>> DeployFlagTable();
+kube::Status FinishDeployOptions(DeployOptions& options, const std::vector<std::string>& positionals);
+inline constexpr char kDeployNeedsModel[] =
+    "deploy needs a MODEL, e.g. kubectl lm deploy phi-3-mini-4k (kubectl lm models lists them)";
 
 // The image deploy uses unless --image says otherwise (set at build time).
 std::string DefaultImage();

@@ -24,7 +24,9 @@ using F = Flag<DeployOptions>;
 F Text(FlagInfo info, std::string DeployOptions::*field) { return TextFlag(std::move(info), field); }
 F Switch(FlagInfo info, bool DeployOptions::*field) { return SwitchFlag(std::move(info), field); }
 
-std::vector<F> MakeTable() {
+}  // namespace
+
+std::vector<Flag<DeployOptions>> DeployFlagTable() {
   std::vector<F> t;
   AddPlanFlags(t, &DeployOptions::plan);
   t.push_back(Text({"name", 0, "NAME", "name of the deployment (default: the model's)"}, &DeployOptions::name));
@@ -58,14 +60,8 @@ std::vector<F> MakeTable() {
                  o.expose = v;
                  return std::string();
                }});
-  t.push_back({{"dry-run", 0, "MODE", "client: print the objects; server: have the API server check them",
-                {"none", "client", "server"}, false, "client"},
-               [](DeployOptions& o, const std::string& v) {
-                 auto d = ParseDryRun(v);
-                 if (!d) return Invalid("dry-run", v, "use none, client or server");
-                 o.dry_run = *d;
-                 return std::string();
-               }});
+  t.push_back(DryRunFlag<DeployOptions>("client: print the objects; server: have the API server check them",
+                                        &DeployOptions::dry_run));
   t.push_back(OutputFlag({"yaml", "json"}, &DeployOptions::output));
   t.push_back(Switch({"wait", 0, "", "wait until the model answers, or fails"}, &DeployOptions::wait));
   t.push_back({{"timeout", 0, "DURATION", "how long --wait waits (default 30m)"},
@@ -86,31 +82,25 @@ std::vector<F> MakeTable() {
   return t;
 }
 
-const std::vector<F>& Table() {
-  static const std::vector<F> table = MakeTable();
-  return table;
+kube::Status FinishDeployOptions(DeployOptions& o, const std::vector<std::string>& positionals) {
+  if (positionals.empty()) return FlagError("deploy", kDeployNeedsModel);
+  if (positionals.size() > 1) {
+    return FlagError("deploy", "deploy takes one MODEL, got \"" + positionals[0] + "\" and \"" + positionals[1] + "\"");
+  }
+  o.model = positionals[0];
+  if (!o.hf_token_secret.empty() && o.hf_token_from_env) {
+    return FlagError("deploy", "--hf-token-secret and --hf-token-from-env cannot be used together");
+  }
+  if (o.image.empty()) o.image = DefaultImage();
+  return Status::Ok();
 }
-
-}  // namespace
-
-std::vector<FlagInfo> DeployFlags() { return Describe(Table()); }
 
 kube::Result<DeployOptions> ParseDeployArgs(const std::vector<std::string>& args) {
   DeployOptions o;
-  auto positionals = ParseFlags("deploy", args, Table(), o);
+  auto positionals = ParseFlags("deploy", args, DeployFlagTable(), o);
   if (!positionals.ok()) return positionals.status();
-  auto bad = [](const std::string& m) { return FlagError("deploy", m); };
-  if (positionals->empty()) {
-    return bad("deploy needs a MODEL, e.g. kubectl lm deploy phi-3-mini-4k (kubectl lm models lists them)");
-  }
-  if (positionals->size() > 1) {
-    return bad("deploy takes one MODEL, got \"" + (*positionals)[0] + "\" and \"" + (*positionals)[1] + "\"");
-  }
-  o.model = (*positionals)[0];
-  if (!o.hf_token_secret.empty() && o.hf_token_from_env) {
-    return bad("--hf-token-secret and --hf-token-from-env cannot be used together");
-  }
-  if (o.image.empty()) o.image = DefaultImage();
+  Status s = FinishDeployOptions(o, *positionals);
+  if (!s.ok()) return s;
   return o;
 }
 

@@ -112,10 +112,10 @@ Status Act(App& app, kube::Client& client, const DeployOptions& o, const std::ve
 }  // namespace
 
 // Gather -> plan -> act -> print.
-kube::Status RunDeploy(App& app, const std::vector<std::string>& args) {
-  auto parsed = ParseDeployArgs(args);
-  if (!parsed.ok()) return parsed.status();
-  auto request = ResolveDeploy(std::move(*parsed), app.deps.env("HF_TOKEN"));
+kube::Status RunDeploy(App& app, DeployOptions& options, const std::vector<std::string>& positionals) {
+  Status finished = FinishDeployOptions(options, positionals);
+  if (!finished.ok()) return finished;
+  auto request = ResolveDeploy(std::move(options), app.deps.env("HF_TOKEN"));
   if (!request.ok()) return request.status();
   const DeployRequest& r = *request;
   const DeployOptions& o = r.options;
@@ -148,6 +148,12 @@ kube::Status RunDeploy(App& app, const std::vector<std::string>& args) {
           << boost::algorithm::join(plan.nodes, ",") << "\n";
   if (o.dry_run != kube::DryRun::kNone || !o.wait) return Status::Ok();
   return WaitForReady(app, client, ns, o.name, o.timeout);
+}
+
+Command DeployCommand() {
+  // Its own checks count the MODEL, to say which one was meant.
+  return MakeCommand<DeployOptions>({"deploy", "MODEL", "Deploy a model onto the GPU nodes that can hold it"},
+                                    DeployFlagTable(), {0, 2, kDeployNeedsModel}, RunDeploy);
 }
 
 }  // namespace lm

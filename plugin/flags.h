@@ -42,6 +42,18 @@ std::vector<FlagInfo> Describe(const std::vector<Flag<Options>>& table) {
   return out;
 }
 
+// A whole number in [min, max], or nothing: no spaces, no overflow.
+std::optional<long long> ParseInteger(const std::string& text, long long min, long long max);
+// The same in [1, max].
+inline std::optional<long long> ParseCount(const std::string& text, long long max) {
+  return ParseInteger(text, 1, max);
+}
+// A finite decimal number in (0, max], or nothing.
+std::optional<double> ParsePositive(const std::string& text, double max);
+
+// `invalid --name "value": how` , the usual wording of a bad value.
+std::string Invalid(const std::string& name, const std::string& value, const std::string& how);
+
 // A switch stored in a bool field.
 template <class Options>
 Flag<Options> SwitchFlag(FlagInfo info, bool Options::*field) {
@@ -56,6 +68,18 @@ template <class Options>
 Flag<Options> TextFlag(FlagInfo info, std::string Options::*field) {
   return {std::move(info), [field](Options& o, const std::string& v) {
             o.*field = v;
+            return std::string();
+          }};
+}
+
+// A whole number from 1 to `max`, stored in an int, long or optional of one.
+template <class Options, class Field>
+Flag<Options> CountFlag(FlagInfo info, Field Options::*field, long long max) {
+  std::string name = info.name;
+  return {std::move(info), [=](Options& o, const std::string& v) {
+            auto n = ParseCount(v, max);
+            if (!n) return Invalid(name, v, "use a whole number from 1 to " + std::to_string(max));
+            o.*field = static_cast<std::remove_cvref_t<decltype(*std::optional(o.*field))>>(*n);
             return std::string();
           }};
 }
@@ -81,18 +105,6 @@ struct FlagMatch {
   std::string value;
 };
 FlagMatch MatchFlag(const std::string& arg, const std::vector<FlagInfo>& table);
-
-// A whole number in [min, max], or nothing: no spaces, no overflow.
-std::optional<long long> ParseInteger(const std::string& text, long long min, long long max);
-// The same in [1, max].
-inline std::optional<long long> ParseCount(const std::string& text, long long max) {
-  return ParseInteger(text, 1, max);
-}
-// A finite decimal number in (0, max], or nothing.
-std::optional<double> ParsePositive(const std::string& text, double max);
-
-// `invalid --name "value": how` , the usual wording of a bad value.
-std::string Invalid(const std::string& name, const std::string& value, const std::string& how);
 
 // "unknown flag ..." / "flag needs an argument ..." with the help pointer.
 kube::Status FlagError(const std::string& command, const std::string& message);

@@ -17,33 +17,8 @@ struct LogsOptions {
   std::string tail;
 };
 
-const std::vector<Flag<LogsOptions>>& LogsTable() {
-  static const std::vector<Flag<LogsOptions>> table = {
-      SwitchFlag<LogsOptions>({"follow", 'f', "", "keep printing as the server writes"}, &LogsOptions::follow),
-      SwitchFlag<LogsOptions>({"previous", 'p', "", "the log of the container that ran before (after a crash)"},
-                              &LogsOptions::previous),
-      {{"tail", 0, "N", "only the last N lines"},
-       [](LogsOptions& o, const std::string& v) {
-         if (!ParseInteger(v, 0, 1LL << 40)) return Invalid("tail", v, "use a number of lines");
-         o.tail = v;
-         return std::string();
-       }},
-  };
-  return table;
-}
-
-}  // namespace
-
-std::vector<FlagInfo> LogsFlags() { return Describe(LogsTable()); }
-
-kube::Status RunLogs(App& app, const std::vector<std::string>& args) {
-  LogsOptions o;
-  auto positionals = ParseFlags("logs", args, LogsTable(), o);
-  if (!positionals.ok()) return positionals.status();
-  if (positionals->size() != 1) {
-    return FlagError("logs", "logs needs the NAME of one model deployment (kubectl lm status lists them)");
-  }
-  const std::string name = positionals->front();
+kube::Status RunLogs(App& app, LogsOptions& o, const std::vector<std::string>& positionals) {
+  const std::string name = positionals.front();
   const std::string& tail = o.tail;
   const bool follow = o.follow, previous = o.previous;
   auto client = app.Connect();
@@ -73,6 +48,23 @@ kube::Status RunLogs(App& app, const std::vector<std::string>& args) {
   auto r = (*client)->Do("GET", "/api/v1/namespaces/" + ns + "/pods/" + pod->name + "/log?" + query, "", "", &sink);
   if (!r.ok()) return r.status().WithContext("logs of pod " + pod->name);
   return Status::Ok();
+}
+
+}  // namespace
+
+Command LogsCommand() {
+  return MakeCommand<LogsOptions>(
+      {"logs", "NAME", "Print (or follow with -f) the model server's log"},
+      {SwitchFlag<LogsOptions>({"follow", 'f', "", "keep printing as the server writes"}, &LogsOptions::follow),
+       SwitchFlag<LogsOptions>({"previous", 'p', "", "the log of the container that ran before (after a crash)"},
+                               &LogsOptions::previous),
+       {{"tail", 0, "N", "only the last N lines"},
+        [](LogsOptions& o, const std::string& v) {
+          if (!ParseInteger(v, 0, 1LL << 40)) return Invalid("tail", v, "use a number of lines");
+          o.tail = v;
+          return std::string();
+        }}},
+      {1, 1, "logs needs the NAME of a model deployment (kubectl lm status lists them)"}, RunLogs);
 }
 
 }  // namespace lm

@@ -10,27 +10,13 @@ namespace {
 using kube::Kind;
 using kube::Status;
 
-// A positive whole number of at most `max`, stored into `*target`.
-template <class T>
-std::function<std::string(PlanFlags&, const std::string&)> Count(const char* name, T PlanFlags::*target,
-                                                                  long long max) {
-  return [=](PlanFlags& f, const std::string& v) -> std::string {
-    auto n = ParseCount(v, max);
-    if (!n) return Invalid(name, v, "use a whole number from 1 to " + std::to_string(max));
-    f.*target = static_cast<typename std::remove_reference_t<decltype(*(f.*target))>>(*n);
-    return "";
-  };
-}
-
 }  // namespace
 
 const std::vector<Flag<PlanFlags>>& PlanFlagTable() {
   using F = Flag<PlanFlags>;
   static const std::vector<F> table = {
-      {{"tensor-parallel", 0, "N", "GPUs per replica (default: the smallest that fits)"},
-       Count("tensor-parallel", &PlanFlags::tp, 64)},
-      {{"context-length", 0, "N", "max tokens per sequence (default: the largest that fits)"},
-       Count("context-length", &PlanFlags::context, kMaxContext)},
+      CountFlag<PlanFlags>({"tensor-parallel", 0, "N", "GPUs per replica (default: the smallest that fits)"}, &PlanFlags::tp, 64),
+      CountFlag<PlanFlags>({"context-length", 0, "N", "max tokens per sequence (default: the largest that fits)"}, &PlanFlags::context, kMaxContext),
       {{"dtype", 0, "TYPE", "bfloat16, float16 or float32 (default bfloat16)", {"bfloat16", "float16", "float32"}},
        [](PlanFlags& f, const std::string& v) {
          auto b = DtypeBytes(v);
@@ -38,13 +24,8 @@ const std::vector<Flag<PlanFlags>>& PlanFlagTable() {
          f.dtype = v;
          return std::string();
        }},
-      {{"replicas", 0, "N", "model servers, each on its own GPUs (default 1)"},
-       [](PlanFlags& f, const std::string& v) {
-         auto n = ParseCount(v, kMaxShape);
-         if (!n) return Invalid("replicas", v, "use a whole number from 1 to " + std::to_string(kMaxShape));
-         f.replicas = static_cast<int>(*n);
-         return std::string();
-       }},
+      CountFlag<PlanFlags>({"replicas", 0, "N", "model servers, each on its own GPUs (default 1)"},
+                           &PlanFlags::replicas, kMaxShape),
       {{"node", 0, "NAME", "consider only this node (repeatable)", {}, true},
        [](PlanFlags& f, const std::string& v) {
          f.nodes.push_back(v);
@@ -64,13 +45,11 @@ const std::vector<Flag<PlanFlags>>& PlanFlagTable() {
          f.params_b = *p;
          return std::string();
        }},
-      {{"layers", 0, "N", "custom model: hidden layers (config.json num_hidden_layers)"},
-       Count("layers", &PlanFlags::layers, kMaxShape)},
-      {{"heads", 0, "N", "custom model: attention heads"}, Count("heads", &PlanFlags::heads, kMaxShape)},
-      {{"kv-heads", 0, "N", "custom model: key/value heads"}, Count("kv-heads", &PlanFlags::kv_heads, kMaxShape)},
-      {{"head-dim", 0, "N", "custom model: dimension of one head"}, Count("head-dim", &PlanFlags::head_dim, kMaxShape)},
-      {{"max-context", 0, "N", "custom model: longest context it supports"},
-       Count("max-context", &PlanFlags::max_context, kMaxContext)},
+      CountFlag<PlanFlags>({"layers", 0, "N", "custom model: hidden layers (config.json num_hidden_layers)"}, &PlanFlags::layers, kMaxShape),
+      CountFlag<PlanFlags>({"heads", 0, "N", "custom model: attention heads"}, &PlanFlags::heads, kMaxShape),
+      CountFlag<PlanFlags>({"kv-heads", 0, "N", "custom model: key/value heads"}, &PlanFlags::kv_heads, kMaxShape),
+      CountFlag<PlanFlags>({"head-dim", 0, "N", "custom model: dimension of one head"}, &PlanFlags::head_dim, kMaxShape),
+      CountFlag<PlanFlags>({"max-context", 0, "N", "custom model: longest context it supports"}, &PlanFlags::max_context, kMaxContext),
   };
   return table;
 }

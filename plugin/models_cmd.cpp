@@ -107,29 +107,8 @@ struct ModelsOptions {
   PlanFlags plan;
 };
 
-const std::vector<Flag<ModelsOptions>>& ModelsTable() {
-  static const std::vector<Flag<ModelsOptions>> table = [] {
-    std::vector<Flag<ModelsOptions>> t = {
-        SwitchFlag<ModelsOptions>({"fits", 0, "", "plan every model on the cluster: what fits where now"},
-                                  &ModelsOptions::fits),
-        OutputFlag({"json", "yaml", "wide"}, &ModelsOptions::output),
-    };
-    AddPlanFlags(t, &ModelsOptions::plan);
-    return t;
-  }();
-  return table;
-}
-
-}  // namespace
-
-std::vector<FlagInfo> ModelsFlags() { return Describe(ModelsTable()); }
-
-kube::Status RunModels(App& app, const std::vector<std::string>& args) {
-  ModelsOptions o;
-  auto positionals = ParseFlags("models", args, ModelsTable(), o);
-  if (!positionals.ok()) return positionals.status();
-  if (positionals->size() > 1) return FlagError("models", "models takes at most one NAME");
-  const std::string name = positionals->empty() ? "" : positionals->front();
+kube::Status RunModels(App& app, ModelsOptions& o, const std::vector<std::string>& positionals) {
+  const std::string name = positionals.empty() ? "" : positionals.front();
   const bool fits = o.fits;
   const std::string& output = o.output;
   const PlanFlags& flags = o.plan;
@@ -194,6 +173,19 @@ kube::Status RunModels(App& app, const std::vector<std::string>& args) {
   PrintTable(app.out, headers, rows);
   if (fits) app.out << "\nkubectl lm models NAME explains, node by node, why a model fits or not.\n";
   return kube::Status::Ok();
+}
+
+}  // namespace
+
+Command ModelsCommand() {
+  std::vector<Flag<ModelsOptions>> flags = {
+      SwitchFlag<ModelsOptions>({"fits", 0, "", "plan every model on the cluster: what fits where now"},
+                                &ModelsOptions::fits),
+      OutputFlag({"json", "yaml", "wide"}, &ModelsOptions::output)};
+  AddPlanFlags(flags, &ModelsOptions::plan);
+  return MakeCommand<ModelsOptions>(
+      {"models", "[NAME]", "List the model catalog; --fits or NAME: what fits where, and why"}, flags, {0, 1, ""},
+      RunModels);
 }
 
 }  // namespace lm

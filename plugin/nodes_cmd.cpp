@@ -83,23 +83,7 @@ struct NodesOptions {
   std::string output;
 };
 
-const std::vector<Flag<NodesOptions>>& NodesTable() {
-  static const std::vector<Flag<NodesOptions>> table = {
-      SwitchFlag<NodesOptions>({"all", 'A', "", "list every node, not only GPU nodes"}, &NodesOptions::all),
-      OutputFlag({"json", "yaml", "wide"}, &NodesOptions::output),
-  };
-  return table;
-}
-
-}  // namespace
-
-std::vector<FlagInfo> NodesFlags() { return Describe(NodesTable()); }
-
-kube::Status RunNodes(App& app, const std::vector<std::string>& args) {
-  NodesOptions o;
-  auto positionals = ParseFlags("nodes", args, NodesTable(), o);
-  if (!positionals.ok()) return positionals.status();
-  if (!positionals->empty()) return FlagError("nodes", "nodes takes no arguments, got \"" + positionals->front() + "\"");
+kube::Status RunNodes(App& app, NodesOptions& o, const std::vector<std::string>&) {
   const bool all = o.all;
   const std::string& output = o.output;
 
@@ -153,6 +137,16 @@ kube::Status RunNodes(App& app, const std::vector<std::string>& args) {
   }
   PrintTable(app.out, headers, rows);
   return kube::Status::Ok();
+}
+
+}  // namespace
+
+Command NodesCommand() {
+  return MakeCommand<NodesOptions>(
+      {"nodes", "", "List GPU nodes: product, memory, total and free GPUs"},
+      {SwitchFlag<NodesOptions>({"all", 'A', "", "list every node, not only GPU nodes"}, &NodesOptions::all),
+       OutputFlag({"json", "yaml", "wide"}, &NodesOptions::output)},
+      {}, RunNodes);
 }
 
 }  // namespace lm

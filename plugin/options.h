@@ -45,4 +45,16 @@ const std::vector<FlagInfo>& GlobalFlags();
 // --dry-run's value: none, client or server.
 std::optional<kube::DryRun> ParseDryRun(const std::string& value);
 
+// --dry-run[=none|client|server], bare meaning client, as kubectl's.
+template <class Options>
+Flag<Options> DryRunFlag(const char* help, kube::DryRun Options::*field) {
+  return {{"dry-run", 0, "MODE", help, {"none", "client", "server"}, false, "client"},
+          [field](Options& o, const std::string& v) {
+            auto d = ParseDryRun(v);
+            if (!d) return Invalid("dry-run", v, "use none, client or server");
+            o.*field = *d;
+            return std::string();
+          }};
+}
+
 }  // namespace lm

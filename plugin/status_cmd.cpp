@@ -236,26 +236,8 @@ struct StatusOptions {
   std::string output;
 };
 
-const std::vector<Flag<StatusOptions>>& StatusTable() {
-  static const std::vector<Flag<StatusOptions>> table = {
-      SwitchFlag<StatusOptions>({"all-namespaces", 'A', "", "every namespace"}, &StatusOptions::all),
-      SwitchFlag<StatusOptions>({"watch", 'w', "", "print again whenever it changes (every 2 s)"},
-                                &StatusOptions::watch),
-      OutputFlag({"json", "yaml", "wide"}, &StatusOptions::output),
-  };
-  return table;
-}
-
-}  // namespace
-
-std::vector<FlagInfo> StatusFlags() { return Describe(StatusTable()); }
-
-kube::Status RunStatus(App& app, const std::vector<std::string>& args) {
-  StatusOptions o;
-  auto positionals = ParseFlags("status", args, StatusTable(), o);
-  if (!positionals.ok()) return positionals.status();
-  if (positionals->size() > 1) return FlagError("status", "status takes at most one NAME");
-  const std::string name = positionals->empty() ? "" : positionals->front();
+kube::Status RunStatus(App& app, StatusOptions& o, const std::vector<std::string>& positionals) {
+  const std::string name = positionals.empty() ? "" : positionals.front();
   const std::string& output = o.output;
   const bool all = o.all, watch = o.watch;
   auto client = app.Connect();
@@ -284,6 +266,18 @@ kube::Status RunStatus(App& app, const std::vector<std::string>& args) {
     if (!watch) return Status::Ok();
     app.deps.sleep(kPollPeriod);
   }
+}
+
+}  // namespace
+
+Command StatusCommand() {
+  return MakeCommand<StatusOptions>(
+      {"status", "[NAME]", "Show where model deployments stand, and why"},
+      {SwitchFlag<StatusOptions>({"all-namespaces", 'A', "", "every namespace"}, &StatusOptions::all),
+       SwitchFlag<StatusOptions>({"watch", 'w', "", "print again whenever it changes (every 2 s)"},
+                                 &StatusOptions::watch),
+       OutputFlag({"json", "yaml", "wide"}, &StatusOptions::output)},
+      {0, 1, ""}, RunStatus);
 }
 
 }  // namespace lm

@@ -27,23 +27,7 @@ struct VersionOptions {
   std::string output;
 };
 
-const std::vector<Flag<VersionOptions>>& VersionTable() {
-  static const std::vector<Flag<VersionOptions>> table = {
-      SwitchFlag<VersionOptions>({"client", 0, "", "only the client's version; ask no server"}, &VersionOptions::client),
-      OutputFlag({"json", "yaml"}, &VersionOptions::output),
-  };
-  return table;
-}
-
-}  // namespace
-
-std::vector<FlagInfo> VersionFlags() { return Describe(VersionTable()); }
-
-kube::Status RunVersion(App& app, const std::vector<std::string>& args) {
-  VersionOptions o;
-  auto positionals = ParseFlags("version", args, VersionTable(), o);
-  if (!positionals.ok()) return positionals.status();
-  if (!positionals->empty()) return FlagError("version", "version takes no arguments");
+kube::Status RunVersion(App& app, VersionOptions& o, const std::vector<std::string>&) {
   const bool client_only = o.client;
   const std::string& output = o.output;
 
@@ -77,6 +61,16 @@ kube::Status RunVersion(App& app, const std::vector<std::string>& args) {
   // As kubectl version does: the client's version is printed, then the
   // reason the server's is missing, with a failing exit status.
   return server_error;
+}
+
+}  // namespace
+
+Command VersionCommand() {
+  return MakeCommand<VersionOptions>(
+      {"version", "", "Print the client and server versions"},
+      {SwitchFlag<VersionOptions>({"client", 0, "", "only the client's version; ask no server"}, &VersionOptions::client),
+       OutputFlag({"json", "yaml"}, &VersionOptions::output)},
+      {}, RunVersion);
 }
 
 }  // namespace lm
