@@ -1,81 +1,13 @@
 // kubectl lm nodes [--all] [-o wide|json|yaml]
-#include <cstdio>
-
 #include <boost/json.hpp>
 
 #include "plugin/app.h"
 #include "plugin/commands.h"
 #include "plugin/gather.h"
-#include "plugin/printers.h"
+#include "plugin/views.h"
 
 namespace lm {
 namespace json = boost::json;
-namespace {
-
-std::string MemoryText(const std::optional<long>& mib) {
-  if (!mib) return "<unknown>";
-  char b[32];
-  double gib = *mib / 1024.0;
-  if (*mib % 1024 == 0) {
-    std::snprintf(b, sizeof b, "%ldGi", *mib / 1024);
-  } else {
-    std::snprintf(b, sizeof b, "%.1fGi", gib);
-  }
-  return b;
-}
-
-std::string ReadyText(const gpu::NodeGpus& n) {
-  std::string s = n.ready ? "Ready" : "NotReady";
-  if (n.unschedulable) s += ",SchedulingDisabled";
-  return s;
-}
-
-const char* SourceText(gpu::MemorySource s) {
-  switch (s) {
-    case gpu::MemorySource::kLabel: return "label";
-    case gpu::MemorySource::kInstanceType: return "instance-type";
-    default: return "unknown";
-  }
-}
-
-bool Mig(const gpu::NodeGpus& n) {
-  for (const auto& r : n.resources) if (r.mig) return true;
-  return false;
-}
-
-}  // namespace
-
-json::object NodeToJson(const gpu::NodeGpus& n) {
-  json::object o;
-  o["name"] = n.name;
-  o["product"] = n.product.empty() ? json::value(nullptr) : json::value(n.product);
-  o["family"] = n.family.empty() ? json::value(nullptr) : json::value(n.family);
-  o["memoryMiB"] = n.memory_mib ? json::value(*n.memory_mib) : json::value(nullptr);
-  o["memorySource"] = SourceText(n.memory_source);
-  o["allocatable"] = n.allocatable();
-  o["requested"] = n.requested();
-  o["free"] = n.free();
-  o["ready"] = n.ready;
-  o["schedulable"] = !n.unschedulable;
-  o["instanceType"] = n.instance_type.empty() ? json::value(nullptr) : json::value(n.instance_type);
-  o["driverVersion"] = n.driver_version.empty() ? json::value(nullptr) : json::value(n.driver_version);
-  json::array resources;
-  for (const auto& r : n.resources) {
-    json::object ro{{"name", r.name}, {"allocatable", r.allocatable}, {"requested", r.requested}, {"free", r.free()},
-                    {"mig", r.mig}, {"shared", r.shared}};
-    ro["memoryMiB"] = r.memory_mib ? json::value(*r.memory_mib) : json::value(nullptr);
-    resources.push_back(std::move(ro));
-  }
-  o["resources"] = std::move(resources);
-  json::array taints;
-  for (const auto& t : n.taints) {
-    taints.push_back({{"key", t.key}, {"value", t.value}, {"effect", t.effect},
-                      {"tolerated", gpu::DefaultTolerationsCover(t)}});
-  }
-  o["taints"] = std::move(taints);
-  return o;
-}
-
 namespace {
 
 struct NodesOptions {
@@ -96,46 +28,11 @@ kube::Status RunNodes(App& app, NodesOptions& o, const std::vector<std::string>&
   for (const auto& n : *inventory) {
     if (all || n.has_gpus()) shown.push_back(&n);
   }
-  if (output == "json" || output == "yaml") {
-    json::array items;
-    for (const auto* n : shown) items.push_back(NodeToJson(*n));
-    json::object doc{{"apiVersion", "kubectl-lm/v1alpha1"}, {"kind", "GpuNodeList"}, {"items", std::move(items)}};
-    PrintDocument(app.out, doc, output);
-    return kube::Status::Ok();
-  }
-  if (shown.empty()) {
+  if (shown.empty() && output != "json" && output != "yaml") {
     app.err << "No GPU nodes found" << (all ? "" : " (kubectl lm nodes --all lists every node)") << ".\n";
     return kube::Status::Ok();
   }
-  std::vector<std::string> headers = {"NODE", "GPU", "MEMORY", "TOTAL", "FREE", "READY"};
-  if (output == "wide") {
-    for (const char* h : {"FAMILY", "DRIVER", "INSTANCE-TYPE", "MEMORY-FROM", "RESOURCES", "UNTOLERATED-TAINTS"}) {
-      headers.push_back(h);
-    }
-  }
-  std::vector<std::vector<std::string>> rows;
-  for (const auto* n : shown) {
-    std::string product = n->has_gpus() ? (n->product.empty() ? "<unknown>" : n->product) : "<none>";
-    if (Mig(*n)) product += " (MIG)";
-    std::vector<std::string> row = {n->name, product, n->has_gpus() ? MemoryText(n->memory_mib) : "-",
-                                    std::to_string(n->allocatable()), std::to_string(n->free()), ReadyText(*n)};
-    if (output == "wide") {
-      std::string resources, taints;
-      for (const auto& r : n->resources) {
-        resources += (resources.empty() ? "" : ",") + r.name + "=" + std::to_string(r.free()) + "/" +
-                     std::to_string(r.allocatable);
-      }
-      for (const auto& t : n->untolerated_taints()) taints += (taints.empty() ? "" : ",") + t.ToString();
-      row.push_back(n->family.empty() ? "<unknown>" : n->family);
-      row.push_back(n->driver_version.empty() ? "<unknown>" : n->driver_version);
-      row.push_back(n->instance_type.empty() ? "<none>" : n->instance_type);
-      row.push_back(n->has_gpus() ? SourceText(n->memory_source) : "-");
-      row.push_back(resources.empty() ? "<none>" : resources);
-      row.push_back(taints.empty() ? "<none>" : taints);
-    }
-    rows.push_back(std::move(row));
-  }
-  PrintTable(app.out, headers, rows);
+  app.out << RenderNodes(shown, output);
   return kube::Status::Ok();
 }
 

@@ -1,0 +1,141 @@
+#include "plugin/views.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <sstream>
+
+#include <boost/json.hpp>
+
+#include "plugin/printers.h"
+
+namespace lm {
+namespace json = boost::json;
+namespace {
+
+std::string Fixed(double v, const char* unit) {
+  char b[48];
+  std::snprintf(b, sizeof b, "%.1f%s", v, unit);
+  return b;
+}
+
+std::string Tokens(long n) {
+  if (n >= 1024 && n % 1024 == 0) return std::to_string(n / 1024) + "k";
+  return std::to_string(n);
+}
+
+json::object ModelToJson(const gpu::Model& m) {
+  return {{"name", m.name}, {"repo", m.repo}, {"license", m.license}, {"gated", m.gated},
+          {"paramsBillion", m.params_b}, {"layers", m.layers}, {"attentionHeads", m.attention_heads},
+          {"kvHeads", m.kv_heads}, {"headDim", m.head_dim}, {"maxContext", m.max_context},
+          {"weightsGiB", m.weights_gib}, {"kvBytesPerToken", m.KvBytesPerToken(2)},
+          {"minGpuMemoryGiB", gpu::MemoryPerGpuGiB(m, 2, 1, std::min(gpu::kMinimumContext, m.max_context))}};
+}
+
+json::object PlanToJson(const gpu::Plan& p) {
+  json::object o{{"fits", p.ok}, {"summary", p.summary}};
+  if (p.tp > 0) {
+    o["tensorParallel"] = p.tp;
+    o["contextLength"] = p.context;
+    o["resource"] = p.resource;
+    o["memoryPerGpuGiB"] = p.per_gpu_gib;
+  }
+  json::array nodes;
+  for (const auto& n : p.nodes) nodes.push_back(json::string(n));
+  o["nodes"] = std::move(nodes);
+  json::array verdicts;
+  for (const auto& v : p.verdicts) {
+    json::object vo{{"node", v.node}, {"fits", v.fits}, {"reason", v.reason}};
+    if (v.tp > 0) {
+      vo["tensorParallel"] = v.tp;
+      vo["contextLength"] = v.context;
+    }
+    verdicts.push_back(std::move(vo));
+  }
+  o["verdicts"] = std::move(verdicts);
+  return o;
+}
+
+std::string NodeList(const gpu::Plan& p) {
+  std::string s;
+  for (const auto& n : p.nodes) s += (s.empty() ? "" : ",") + n;
+  return s.empty() ? "<none>" : s;
+}
+
+}  // namespace
+
+std::string RenderModelPlan(const gpu::Model& m, const gpu::Plan& plan, const PlanFlags& flags, int dtype_bytes,
+                            const std::string& output) {
+  std::ostringstream o;
+  if (!output.empty()) {
+    json::object doc = ModelToJson(m);
+    doc["plan"] = PlanToJson(plan);
+    PrintDocument(o, doc, output);
+    return o.str();
+  }
+  o << "Model:     " << m.name << " (" << m.repo << ", licence " << m.license << (m.gated ? ", gated: needs an HF token" : "")
+    << ")\n";
+  o << "Shape:     " << Fixed(m.params_b, "B") << " parameters, " << m.layers << " layers, " << m.attention_heads
+    << " attention heads, " << m.kv_heads << " KV heads, head dim " << m.head_dim << ", up to " << m.max_context
+    << " tokens\n";
+  o << "Memory:    " << Fixed(m.WeightsGiB(dtype_bytes), " GiB") << " of weights (" << flags.dtype << "), "
+    << m.KvBytesPerToken(dtype_bytes) / 1024 << " KiB of KV cache per token\n";
+  if (plan.ok) {
+    o << "Plan:      TP " << plan.tp << " on " << plan.resource << ", context " << plan.context << " tokens, "
+      << Fixed(plan.per_gpu_gib, " GiB") << " per GPU at utilization " << Fixed(flags.utilization, "") << "\n";
+    o << "Nodes:     " << NodeList(plan) << "\n";
+  } else {
+    o << "Plan:      does not fit: " << plan.summary << "\n";
+  }
+  o << "\n";
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& v : plan.verdicts) rows.push_back({v.node, v.fits ? "yes" : "no", v.reason});
+  PrintTable(o, {"NODE", "FITS", "WHY"}, rows);
+  return o.str();
+}
+
+std::string RenderModels(const std::vector<ModelRow>& models, int dtype_bytes, const std::string& output) {
+  std::ostringstream out;
+  const bool fits = !models.empty() && models.front().plan.has_value();
+  if (output == "json" || output == "yaml") {
+    json::array items;
+    for (const auto& [m, plan] : models) {
+      json::object o = ModelToJson(*m);
+      if (plan) o["plan"] = PlanToJson(*plan);
+      items.push_back(std::move(o));
+    }
+    PrintDocument(out, json::object{{"apiVersion", "kubectl-lm/v1alpha1"}, {"kind", "ModelList"},
+                                    {"items", std::move(items)}}, output);
+    return out.str();
+  }
+  std::vector<std::string> headers = {"NAME", "PARAMS", "MAX-CONTEXT", "WEIGHTS", "MIN-GPU-MEMORY", "GATED"};
+  if (output == "wide") {
+    headers.insert(headers.begin() + 1, "REPO");
+    headers.push_back("LICENSE");
+  }
+  if (fits) for (const char* h : {"FITS", "TP", "CONTEXT", "NODES"}) headers.push_back(h);
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& [model, plan] : models) {
+    const gpu::Model& m = *model;
+    std::vector<std::string> row = {
+        m.name, Fixed(m.params_b, "B"), Tokens(m.max_context), Fixed(m.weights_gib, "Gi"),
+        Fixed(gpu::MemoryPerGpuGiB(m, dtype_bytes, 1, std::min(gpu::kMinimumContext, m.max_context)), "Gi"),
+        m.gated ? "yes" : "no"};
+    if (output == "wide") {
+      row.insert(row.begin() + 1, m.repo);
+      row.push_back(m.license);
+    }
+    if (fits) {
+      const gpu::Plan& p = *plan;
+      row.push_back(p.ok ? "yes" : "no");
+      row.push_back(p.ok ? std::to_string(p.tp) : "-");
+      row.push_back(p.ok ? std::to_string(p.context) : "-");
+      row.push_back(p.ok ? NodeList(p) : "-");
+    }
+    rows.push_back(std::move(row));
+  }
+  PrintTable(out, headers, rows);
+  if (fits) out << "\nkubectl lm models NAME explains, node by node, why a model fits or not.\n";
+  return out.str();
+}
+
+}  // namespace lm
