@@ -65,4 +65,13 @@ const Model* FindModel(const std::string& name) {
   return nullptr;
 }
 
+std::optional<int> DtypeBytes(std::string_view dtype) {
+  static const std::pair<std::string_view, int> kDtypes[] = {
+      {"bfloat16", 2}, {"float16", 2}, {"half", 2}, {"auto", 2}, {"float32", 4}, {"float", 4}};
+  for (const auto& [name, bytes] : kDtypes) {
+    if (dtype == name) return bytes;
+  }
+  return std::nullopt;
+}
+
 }  // namespace gpu

@@ -3,7 +3,9 @@
 // cited beside each entry in catalog.cpp.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace gpu {
@@ -34,5 +36,10 @@ const std::vector<Model>& Catalog();
 // nullptr when no catalog entry has that name or alias ("phi-3-mini" is
 // phi-3-mini-4k, "phi-3-medium" phi-3-medium-4k, "llama-3.3-70b" llama-3.1-70b).
 const Model* FindModel(const std::string& name);
+
+// Bytes per parameter (and per KV-cache element) of a vLLM --dtype:
+// bfloat16, float16 (half), float32 (float), or auto (the catalog's bf16).
+// Nothing for any other name.
+std::optional<int> DtypeBytes(std::string_view dtype);
 
 }  // namespace gpu

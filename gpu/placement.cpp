@@ -1,5 +1,7 @@
 #include "gpu/placement.h"
 
+#include "gpu/units.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -13,11 +15,7 @@ constexpr double kLoadExpansion = 1.02;   // weights grow this much on load
 constexpr double kSizeOverhead = 0.05;    // overhead that grows with the model
 constexpr double kFixedOverheadGiB = 2.3; // CUDA context, NCCL, activations, graphs
 
-std::string Gib(double v) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%.1f GiB", v);
-  return b;
-}
+std::string Gib(double v) { return OneDecimal(v, " GiB"); }
 
 long RequiredContext(const PlanRequest& r) {
   if (r.context) return *r.context;

@@ -307,42 +307,6 @@ Status Client::Delete(const std::string& path, DryRun dry_run, const std::string
   return r.status();
 }
 
-Status Client::Watch(const std::string& path, const ListOptions& options, std::string resource_version,
-                     int timeout_seconds, const std::function<bool(const WatchEvent&)>& on_event) {
-  std::string q = Query({{"watch", "1"}, {"allowWatchBookmarks", "true"},
-                         {"resourceVersion", resource_version},
-                         {"labelSelector", options.label_selector}, {"fieldSelector", options.field_selector},
-                         {"timeoutSeconds", timeout_seconds > 0 ? std::to_string(timeout_seconds) : ""}});
-  std::string line;
-  Status result;
-  // Events are newline-delimited JSON documents; a chunk may hold several or part of one.
-  ChunkSink sink = [&](std::string_view chunk) {
-    for (char c : chunk) {
-      if (c != '\n') { line += c; continue; }
-      boost::system::error_code ec;
-      json::value v = json::parse(line, ec);
-      line.clear();
-      if (ec || !v.is_object()) continue;
-      WatchEvent e;
-      if (auto* t = v.as_object().if_contains("type"); t && t->is_string()) e.type = std::string(t->as_string());
-      if (auto* o = v.as_object().if_contains("object")) e.object = *o;
-      if (e.type == "ERROR") {
-        int code = 0;
-        if (auto* o = e.object.if_object()) {
-          if (auto* c = o->if_contains("code"); c && c->is_int64()) code = static_cast<int>(c->as_int64());
-        }
-        result = DecodeApiError(code ? code : 500, json::serialize(e.object), "watch " + path);
-        return false;
-      }
-      if (!on_event(e)) return false;
-    }
-    return true;
-  };
-  auto r = Do("GET", Join(path, q), "", "", &sink);
-  if (!r.ok()) return r.status();
-  return result;
-}
-
 std::string Client::ServiceProxyPath(const std::string& ns, const std::string& service, const std::string& port,
                                      const std::string& path) {
   return "/api/v1/namespaces/" + ns + "/services/" + service + (port.empty() ? "" : ":" + port) + "/proxy" +

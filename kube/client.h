@@ -53,11 +53,6 @@ struct ListOptions {
   int limit = 500;  // kubectl's chunk size
 };
 
-struct WatchEvent {
-  std::string type;  // ADDED, MODIFIED, DELETED, BOOKMARK, ERROR
-  boost::json::value object;
-};
-
 class Client {
  public:
   Client(ClientConfig config, ClientOptions options, ClientDeps deps);
@@ -89,12 +84,6 @@ class Client {
   // `uid`, only the object of that uid: one that replaced it under the same
   // name is refused (409 Conflict) and left alone.
   Status Delete(const std::string& path, DryRun dry_run, const std::string& uid = "");
-
-  // Watches from `resource_version` with bookmarks, calling `on_event` for
-  // each event until it returns false or the server ends the watch. Returns
-  // kGone when the version is too old: list again, then watch again.
-  Status Watch(const std::string& path, const ListOptions& options, std::string resource_version,
-               int timeout_seconds, const std::function<bool(const WatchEvent&)>& on_event);
 
   // Any request; `sink` streams the body. Non-2xx answers are errors.
   Result<HttpResponse> Do(const std::string& method, const std::string& path, const std::string& body,

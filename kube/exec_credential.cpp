@@ -1,5 +1,7 @@
 #include "kube/exec_credential.h"
 
+#include "kube/rfc3339.h"
+
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -79,37 +81,6 @@ std::string ExecInfoJson(const ExecConfig& exec, bool interactive, const std::st
   info["kind"] = "ExecCredential";
   info["spec"] = std::move(spec);
   return json::serialize(info);
-}
-
-std::optional<std::chrono::system_clock::time_point> ParseRfc3339(std::string_view s) {
-  std::tm tm{};
-  int consumed = 0;
-  std::string str(s);
-  if (std::sscanf(str.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-                  &tm.tm_min, &tm.tm_sec, &consumed) != 6) {
-    return std::nullopt;
-  }
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
-  size_t i = consumed;
-  if (i < str.size() && str[i] == '.') {
-    ++i;
-    while (i < str.size() && isdigit((unsigned char)str[i])) ++i;
-  }
-  long offset = 0;
-  if (i < str.size() && (str[i] == 'Z' || str[i] == 'z')) {
-    ++i;
-  } else if (i < str.size() && (str[i] == '+' || str[i] == '-')) {
-    int hh = 0, mm = 0;
-    if (std::sscanf(str.c_str() + i + 1, "%2d:%2d", &hh, &mm) != 2) return std::nullopt;
-    offset = (hh * 3600L + mm * 60L) * (str[i] == '-' ? -1 : 1);
-    i += 6;
-  } else {
-    return std::nullopt;
-  }
-  if (i != str.size()) return std::nullopt;
-  std::time_t t = ::timegm(&tm) - offset;
-  return std::chrono::system_clock::from_time_t(t);
 }
 
 Result<Credential> ParseExecCredential(const ExecConfig& exec, std::string_view out) {

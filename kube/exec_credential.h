@@ -53,9 +53,6 @@ std::string ExecInfoJson(const ExecConfig& exec, bool interactive, const std::st
 // Checks and decodes a plugin's stdout (exec.go 478-515).
 Result<Credential> ParseExecCredential(const ExecConfig& exec, std::string_view out);
 
-// Parses an RFC 3339 timestamp ("2026-11-28T12:00:00Z", offsets, fractions).
-std::optional<std::chrono::system_clock::time_point> ParseRfc3339(std::string_view s);
-
 class ExecProvider {
  public:
   ExecProvider(ExecConfig exec, std::string cluster_json, ProcessRunner* runner, Environ environ, Clock clock,

@@ -9,6 +9,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "kube/base64.h"
+#include "kube/yaml_json.h"
 
 namespace kube {
 namespace {
@@ -51,24 +52,6 @@ Result<std::string> DecodeData(const std::string& b64, const std::string& field,
   return *d;
 }
 
-// YAML to JSON, for the opaque exec extension handed to exec plugins.
-boost::json::value ToJson(const YAML::Node& n) {
-  switch (n.Type()) {
-    case YAML::NodeType::Map: {
-      boost::json::object o;
-      for (auto it : n) o[it.first.as<std::string>()] = ToJson(it.second);
-      return o;
-    }
-    case YAML::NodeType::Sequence: {
-      boost::json::array a;
-      for (auto it : n) a.push_back(ToJson(it));
-      return a;
-    }
-    case YAML::NodeType::Scalar: return boost::json::string(n.as<std::string>());
-    default: return nullptr;
-  }
-}
-
 // Each named list must not repeat a name (clientcmd/api/v1/conversion.go).
 template <class F>
 Status ForEachNamed(const YAML::Node& root, const char* list, const char* item, F&& f) {
@@ -106,7 +89,7 @@ Result<Config> ParseDocument(const YAML::Node& root, const PathBase& dir) {
     cl.disable_compression = Bool(n, "disable-compression");
     if (YAML::Node ext = n["extensions"]; ext && ext.IsSequence()) {
       for (auto e : ext) {
-        if (Str(e, "name") == kExecExtension) cl.exec_extension_json = boost::json::serialize(ToJson(e["extension"]));
+        if (Str(e, "name") == kExecExtension) cl.exec_extension_json = boost::json::serialize(YamlToJson(e["extension"]));
       }
     }
     c.clusters.emplace(name, std::move(cl));
@@ -191,16 +174,6 @@ Getenv ProcessEnv() {
     if (!v) return std::nullopt;
     return std::string(v);
   };
-}
-
-bool IsDnsLabel(const std::string& s) {
-  if (s.empty() || s.size() > 63) return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-    if (!alnum && !(c == '-' && i != 0 && i + 1 != s.size())) return false;
-  }
-  return true;
 }
 
 Result<Config> ParseConfig(const std::string& yaml, const std::string& source, const std::string& dir,

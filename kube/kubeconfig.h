@@ -128,7 +128,4 @@ struct ClientConfig {
 Result<ClientConfig> Select(const Config& config, const Overrides& overrides, const FileSystem& fs,
                             const Getenv& env);
 
-// True when a DNS-1123 label (namespaces must be one).
-bool IsDnsLabel(const std::string& s);
-
 }  // namespace kube

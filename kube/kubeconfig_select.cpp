@@ -2,6 +2,7 @@
 // override it, validation with client-go's wording, and the in-cluster
 // fallback. Loading and merging are in kubeconfig.cpp.
 #include "kube/kubeconfig.h"
+#include "kube/names.h"
 
 #include <boost/json.hpp>
 

@@ -1,7 +1,7 @@
 // kubectl lm deploy's flags, as one table, and its arguments as a value.
 #include <boost/json.hpp>
 
-#include "kube/kubeconfig.h"
+#include "kube/names.h"
 #include "kube/quantity.h"
 #include "plugin/deploy.h"
 #include "plugin/options.h"

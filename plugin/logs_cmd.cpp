@@ -4,7 +4,7 @@
 
 #include "plugin/app.h"
 #include "plugin/commands.h"
-#include "plugin/status.h"
+#include "plugin/deployment_status.h"
 
 namespace lm {
 using kube::Kind;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <boost/algorithm/string/join.hpp>
+
 #include "plugin/suggest.h"
 
 namespace lm {
@@ -55,8 +57,7 @@ const std::vector<Flag<PlanFlags>>& PlanFlagTable() {
 }
 
 kube::Result<int> DtypeBytes(const std::string& dtype) {
-  if (dtype == "bfloat16" || dtype == "float16" || dtype == "half" || dtype == "auto") return 2;
-  if (dtype == "float32" || dtype == "float") return 4;
+  if (auto bytes = gpu::DtypeBytes(dtype)) return *bytes;
   return Status(Kind::kInvalidArgument, "invalid --dtype \"" + dtype + "\": use bfloat16, float16 or float32");
 }
 
@@ -80,9 +81,8 @@ kube::Result<gpu::Model> ResolveModel(const std::string& name, const PlanFlags& 
   if (!f.head_dim) missing.push_back("--head-dim");
   if (!f.max_context) missing.push_back("--max-context");
   if (!missing.empty()) {
-    std::string list;
-    for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
-    return Status(Kind::kInvalidArgument, "custom model \"" + name + "\" needs its shape: add " + list +
+    return Status(Kind::kInvalidArgument, "custom model \"" + name + "\" needs its shape: add " +
+                                              boost::algorithm::join(missing, ", ") +
                                               " (the values are in its config.json)");
   }
   gpu::Model m;

@@ -4,19 +4,17 @@
 #include <cstdio>
 #include <sstream>
 
+#include <boost/algorithm/string/join.hpp>
 #include <boost/json.hpp>
 
+#include "gpu/units.h"
 #include "plugin/printers.h"
 
 namespace lm {
 namespace json = boost::json;
 namespace {
 
-std::string Fixed(double v, const char* unit) {
-  char b[48];
-  std::snprintf(b, sizeof b, "%.1f%s", v, unit);
-  return b;
-}
+const auto& Fixed = gpu::OneDecimal;
 
 std::string Tokens(long n) {
   if (n >= 1024 && n % 1024 == 0) return std::to_string(n / 1024) + "k";
@@ -55,11 +53,7 @@ json::object PlanToJson(const gpu::Plan& p) {
   return o;
 }
 
-std::string NodeList(const gpu::Plan& p) {
-  std::string s;
-  for (const auto& n : p.nodes) s += (s.empty() ? "" : ",") + n;
-  return s.empty() ? "<none>" : s;
-}
+std::string NodeList(const gpu::Plan& p) { return p.nodes.empty() ? "<none>" : boost::algorithm::join(p.nodes, ","); }
 
 }  // namespace
 

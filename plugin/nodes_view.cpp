@@ -3,8 +3,10 @@
 #include <cstdio>
 #include <sstream>
 
+#include <boost/algorithm/string/join.hpp>
 #include <boost/json.hpp>
 
+#include "gpu/units.h"
 #include "plugin/printers.h"
 
 namespace lm {
@@ -13,14 +15,8 @@ namespace {
 
 std::string MemoryText(const std::optional<long>& mib) {
   if (!mib) return "<unknown>";
-  char b[32];
-  double gib = *mib / 1024.0;
-  if (*mib % 1024 == 0) {
-    std::snprintf(b, sizeof b, "%ldGi", *mib / 1024);
-  } else {
-    std::snprintf(b, sizeof b, "%.1fGi", gib);
-  }
-  return b;
+  if (*mib % 1024 == 0) return std::to_string(*mib / 1024) + "Gi";
+  return gpu::OneDecimal(*mib / 1024.0, "Gi");
 }
 
 std::string ReadyText(const gpu::NodeGpus& n) {
@@ -97,12 +93,12 @@ std::string RenderNodes(const std::vector<const gpu::NodeGpus*>& shown, const st
     std::vector<std::string> row = {n->name, product, n->has_gpus() ? MemoryText(n->memory_mib) : "-",
                                     std::to_string(n->allocatable()), std::to_string(n->free()), ReadyText(*n)};
     if (output == "wide") {
-      std::string resources, taints;
+      std::vector<std::string> free_of, untolerated;
       for (const auto& r : n->resources) {
-        resources += (resources.empty() ? "" : ",") + r.name + "=" + std::to_string(r.free()) + "/" +
-                     std::to_string(r.allocatable);
+        free_of.push_back(r.name + "=" + std::to_string(r.free()) + "/" + std::to_string(r.allocatable));
       }
-      for (const auto& t : n->untolerated_taints()) taints += (taints.empty() ? "" : ",") + t.ToString();
+      for (const auto& t : n->untolerated_taints()) untolerated.push_back(t.ToString());
+      std::string resources = boost::algorithm::join(free_of, ","), taints = boost::algorithm::join(untolerated, ",");
       row.push_back(n->family.empty() ? "<unknown>" : n->family);
       row.push_back(n->driver_version.empty() ? "<unknown>" : n->driver_version);
       row.push_back(n->instance_type.empty() ? "<none>" : n->instance_type);

@@ -7,6 +7,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "kube/base64.h"
+#include "kube/yaml_json.h"
 #include "plugin/ownership.h"
 
 namespace lm {
@@ -33,33 +34,6 @@ std::string Fill(std::string text, const std::map<std::string, std::string>& val
   return text;
 }
 
-json::value ToJson(const YAML::Node& n) {
-  switch (n.Type()) {
-    case YAML::NodeType::Map: {
-      json::object o;
-      for (auto it : n) o[it.first.as<std::string>()] = ToJson(it.second);
-      return o;
-    }
-    case YAML::NodeType::Sequence: {
-      json::array a;
-      for (auto it : n) a.push_back(ToJson(it));
-      return a;
-    }
-    case YAML::NodeType::Scalar: {
-      // Plain scalars that are numbers or booleans stay so; quoted ones are strings.
-      if (n.Tag() == "?") {
-        const std::string& s = n.Scalar();
-        if (s == "true") return true;
-        if (s == "false") return false;
-        if (!s.empty() && s.find_first_not_of("0123456789") == std::string::npos) return std::stoll(s);
-      }
-      return json::string(n.Scalar());
-    }
-    default:
-      return nullptr;
-  }
-}
-
 kube::Result<json::object> FromTemplate(const std::string& name, const std::map<std::string, std::string>& values) {
   auto it = ManifestTemplates().find(name);
   if (it == ManifestTemplates().end()) return kube::Status(kube::Kind::kInternal, "no manifest template " + name);
@@ -68,13 +42,14 @@ kube::Result<json::object> FromTemplate(const std::string& name, const std::map<
     return kube::Status(kube::Kind::kInternal, "manifest template " + name + " has an unfilled placeholder");
   }
   try {
-    return ToJson(YAML::Load(text)).as_object();
+    return kube::YamlToJson(YAML::Load(text)).as_object();
   } catch (const YAML::Exception& e) {
     return kube::Status(kube::Kind::kInternal, "manifest template " + name + ": " + e.what());
   }
 }
 
-std::string GiB(double v) { return std::to_string(static_cast<long>(std::ceil(v))) + "Gi"; }
+// A size to ask Kubernetes for: whole GiB, rounded up, as a quantity.
+std::string CeilGi(double v) { return std::to_string(static_cast<long>(std::ceil(v))) + "Gi"; }
 
 json::array& Path(json::object& o, std::initializer_list<const char*> keys, const char* last) {
   json::object* cur = &o;
@@ -95,7 +70,7 @@ void RemoveNamed(json::array& a, const std::string& name) {
 }  // namespace
 
 kube::Result<std::vector<json::object>> Render(const DeploySpec& s) {
-  const int dtype_bytes = s.dtype == "float32" || s.dtype == "float" ? 4 : 2;
+  const int dtype_bytes = gpu::DtypeBytes(s.dtype).value_or(2);
   const double weights = s.model.WeightsGiB(dtype_bytes);
   const bool tensor_parallel = s.plan.tp > 1;
   const double shm_gib = 2;  // vLLM's own Kubernetes manifest uses 2Gi
@@ -120,9 +95,9 @@ kube::Result<std::vector<json::object>> Render(const DeploySpec& s) {
       {"plan", s.plan.summary},
       // Host memory to read the weights while loading, plus room for the
       // server itself and, with TP, the memory-backed /dev/shm.
-      {"host_memory", GiB(weights + 4 + (tensor_parallel ? shm_gib : 0))},
-      {"cache_size", s.cache_size.empty() ? GiB(weights * 1.25 + 5) : s.cache_size},
-      {"shm_size", GiB(shm_gib)},
+      {"host_memory", CeilGi(weights + 4 + (tensor_parallel ? shm_gib : 0))},
+      {"cache_size", s.cache_size.empty() ? CeilGi(weights * 1.25 + 5) : s.cache_size},
+      {"shm_size", CeilGi(shm_gib)},
       {"expose", s.expose},
       {"hf_secret", s.hf_secret},
       {"hf_key", s.hf_key},

@@ -13,7 +13,7 @@
 #include "plugin/ownership.h"
 #include "plugin/printers.h"
 #include "plugin/views.h"
-#include "plugin/status.h"
+#include "plugin/deployment_status.h"
 
 namespace lm {
 namespace json = boost::json;

@@ -2,20 +2,17 @@
 
 #include <sstream>
 
+#include <boost/algorithm/string/join.hpp>
 #include <boost/json.hpp>
 
-#include "kube/exec_credential.h"
+#include "kube/rfc3339.h"
 #include "plugin/printers.h"
 
 namespace lm {
 namespace json = boost::json;
 namespace {
 
-std::string JoinNodes(const std::vector<std::string>& v) {
-  std::string s;
-  for (const auto& x : v) s += (s.empty() ? "" : ",") + x;
-  return s.empty() ? "<none>" : s;
-}
+std::string JoinNodes(const std::vector<std::string>& v) { return v.empty() ? "<none>" : boost::algorithm::join(v, ","); }
 
 json::object ToJson(const DeploymentStatus& d) {
   json::array pods;

@@ -16,7 +16,7 @@
 #include "gpu/inventory.h"
 #include "gpu/placement.h"
 #include "plugin/model_flags.h"
-#include "plugin/status.h"
+#include "plugin/deployment_status.h"
 
 namespace lm {
 

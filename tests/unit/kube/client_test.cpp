@@ -199,22 +199,14 @@ BOOST_AUTO_TEST_CASE(apply_sends_field_manager_and_apply_patch_content_type) {
   BOOST_CHECK_EQUAL(HeaderOf(script.seen[0], "Content-Type"), "application/apply-patch+yaml");
 }
 
-BOOST_AUTO_TEST_CASE(watch_splits_events_across_chunks_and_reports_gone) {
+BOOST_AUTO_TEST_CASE(a_write_answered_with_a_body_that_is_not_json_is_an_error_not_a_crash) {
   auto c = Make({});
-  script.responses = {Resp(200,
-      "{\"type\":\"ADDED\",\"object\":{\"metadata\":{\"name\":\"a\"}}}\n"
-      "{\"type\":\"BOOKMARK\",\"object\":{\"metadata\":{\"resourceVersion\":\"9\"}}}\n"
-      "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"code\":410,\"reason\":\"Expired\",\"message\":\"too old resource version\"}}\n")};
-  std::vector<std::string> types;
-  Status s = c->Watch("/api/v1/pods", {}, "5", 30, [&](const WatchEvent& e) {
-    types.push_back(e.type);
-    return true;
-  });
-  BOOST_CHECK_EQUAL(types.size(), 2u);
-  BOOST_CHECK_EQUAL(types[1], "BOOKMARK");
-  BOOST_CHECK_EQUAL(s.kind(), Kind::kGone);
-  BOOST_CHECK_EQUAL(script.seen[0].target,
-                    "/api/v1/pods?watch=1&allowWatchBookmarks=true&resourceVersion=5&timeoutSeconds=30");
+  script.responses = {Resp(200, "<html>proxy says hi</html>")};
+  boost::json::object obj{{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", "x"}}}};
+  auto r = c->Apply("/api/v1/namespaces/d/configmaps/x", obj, "kubectl-lm", false, DryRun::kNone);
+  BOOST_REQUIRE(!r.ok());
+  BOOST_CHECK_EQUAL(r.status().kind(), Kind::kServer);
+  BOOST_CHECK(r.status().message().find("not JSON") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(server_warnings_printed_once_each) {

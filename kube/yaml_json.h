@@ -1,0 +1,18 @@
+// YAML to JSON, the one converter: kubeconfig extensions handed to exec
+// plugins and the manifests deploy renders both go through it.
+#pragma once
+
+#include <boost/json/value.hpp>
+#include <yaml-cpp/node/node.h>
+
+namespace kube {
+
+// As sigs.k8s.io/yaml (YAMLToJSON) converts for client-go and kubectl: a
+// plain scalar that reads as true, false, null or a number becomes one; a
+// quoted scalar, or any other, stays a string. Nesting deeper than
+// kMaxYamlDepth is cut (the value becomes null): no document we read is
+// anywhere near it, and recursion must stay bounded.
+inline constexpr int kMaxYamlDepth = 64;
+boost::json::value YamlToJson(const YAML::Node& node);
+
+}  // namespace kube
