@@ -115,13 +115,12 @@ std::map<std::string, kube::Quantity> EffectiveGpuRequests(const json::object& p
   return sum;
 }
 
-void InventoryBuilder::AddNode(const json::object& node) {
-  const json::object* md = Obj(node, "metadata");
-  const json::object* labels = md ? Obj(*md, "labels") : nullptr;
-  const json::object* spec = Obj(node, "spec");
-  const json::object* status = Obj(node, "status");
-  NodeGpus n;
-  n.name = Str(md, "name");
+namespace {
+
+// Product, family, memory, driver and instance type: from GPU Feature
+// Discovery's labels first, the legacy nvidia.com/cuda.* second, the
+// instance type's table last.
+void ReadGpuLabels(NodeGpus& n, const json::object* labels) {
   auto label = [&](const char* k) { return Str(labels, k); };
 
   // GPU Feature Discovery's labels first, the legacy nvidia.com/cuda.* second.
@@ -144,9 +143,13 @@ void InventoryBuilder::AddNode(const json::object& node) {
       n.memory_source = MemorySource::kInstanceType;
     }
   }
+}
+
+// One GpuResource per GPU resource the node can allocate.
+void ReadGpuResources(NodeGpus& n, const json::object* labels, const json::object* status) {
+  auto label = [&](const char* k) { return Str(labels, k); };
   bool time_sliced = label("nvidia.com/gpu.sharing-strategy") == "time-slicing" ||
                      ParseLong(label("nvidia.com/gpu.replicas")).value_or(1) > 1;
-
   const json::object* alloc = status ? Obj(*status, "allocatable") : nullptr;
   if (!alloc && status) alloc = Obj(*status, "capacity");
   for (auto& [name, q] : GpuQuantities(alloc)) {
@@ -164,7 +167,19 @@ void InventoryBuilder::AddNode(const json::object& node) {
     }
     if (r.allocatable > 0) n.resources.push_back(r);
   }
+}
 
+}  // namespace
+
+void InventoryBuilder::AddNode(const json::object& node) {
+  const json::object* md = Obj(node, "metadata");
+  const json::object* labels = md ? Obj(*md, "labels") : nullptr;
+  const json::object* spec = Obj(node, "spec");
+  const json::object* status = Obj(node, "status");
+  NodeGpus n;
+  n.name = Str(md, "name");
+  ReadGpuLabels(n, labels);
+  ReadGpuResources(n, labels, status);
   if (spec) {
     if (auto* u = spec->if_contains("unschedulable"); u && u->is_bool()) n.unschedulable = u->as_bool();
     if (auto* ts = Arr(*spec, "taints")) {

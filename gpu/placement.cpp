@@ -39,9 +39,12 @@ Fit FitResource(const PlanRequest& r, const GpuResource& res) {
   if (r.tp) {
     tps.push_back(*r.tp);
   } else {
-    for (int tp = 1; tp <= res.allocatable; tp *= 2) tps.push_back(tp);
+    // No node has more GPUs than this; a larger count on a node (a typo, or
+    // a hostile label) must not make the loop run long or overflow.
+    const long long most = std::min<long long>(res.allocatable, kMaxTensorParallel);
+    for (int tp = 1; tp <= most; tp *= 2) tps.push_back(tp);
     // Nodes with 6 or 12 GPUs can still run TP 3 or 6 where heads divide.
-    for (int tp = 3; tp <= res.allocatable; tp += 3) tps.push_back(tp);
+    for (int tp = 3; tp <= most; tp += 3) tps.push_back(tp);
     std::sort(tps.begin(), tps.end());
   }
   if (res.mig) {
@@ -70,7 +73,7 @@ Fit FitResource(const PlanRequest& r, const GpuResource& res) {
       return f;
     }
     f.ok = true;
-    f.replicas = static_cast<int>(res.free() / tp);
+    f.replicas = static_cast<int>(std::min<long long>(res.free() / tp, kMaxReplicas));
     return f;
   }
   if (last_valid == 0) {
@@ -106,68 +109,67 @@ bool TpDividesHeads(const Model& m, int tp) {
   return tp >= 1 && m.attention_heads % tp == 0 && m.kv_heads % tp == 0;
 }
 
-Plan PlanPlacement(const PlanRequest& r, const std::vector<NodeGpus>& nodes) {
-  Plan plan;
-  // Every node gets a verdict; candidates are (node, resource, fit).
-  struct Candidate {
-    size_t verdict;
-    std::string resource;
-    Fit fit;
-    bool whole_gpu;
-  };
-  std::vector<Candidate> candidates;
-  for (const NodeGpus& n : nodes) {
-    if (!n.has_gpus()) continue;
-    NodeVerdict v;
-    v.node = n.name;
-    auto untolerated = n.untolerated_taints();
-    if (!r.nodes.empty() && std::find(r.nodes.begin(), r.nodes.end(), n.name) == r.nodes.end()) {
-      v.reason = "not named by --node";
-    } else if (!n.ready) {
-      v.reason = "not ready";
-    } else if (n.unschedulable) {
-      v.reason = "cordoned (unschedulable)";
-    } else if (!untolerated.empty()) {
-      v.reason = "tainted " + untolerated.front().ToString() + ", which the GPU tolerations do not cover";
-    } else {
-      // Try each GPU resource, largest devices first, so that a node's
-      // reason speaks of the best it has.
-      std::vector<const GpuResource*> by_memory;
-      for (const GpuResource& res : n.resources) by_memory.push_back(&res);
-      std::stable_sort(by_memory.begin(), by_memory.end(), [](const GpuResource* a, const GpuResource* b) {
-        return a->memory_mib.value_or(0) > b->memory_mib.value_or(0);
-      });
-      std::string best_reason;
-      bool best_has_tp = false;
-      for (const GpuResource* resp : by_memory) {
-        const GpuResource& res = *resp;
-        if (res.shared) {
-          if (best_reason.empty()) best_reason = "GPUs are time-sliced (" + res.name + "): their memory is shared, not reserved";
-          continue;
-        }
-        if (!res.memory_mib) {
-          best_reason = "GPU memory unknown: no nvidia.com/gpu.memory label" +
-                        (n.instance_type.empty() ? std::string() : " and instance type " + n.instance_type +
-                                                                       " is not in kubectl-lm's table");
-          continue;
-        }
-        Fit f = FitResource(r, res);
-        if (f.tp > 0 || f.ok) {
-          candidates.push_back({plan.verdicts.size(), res.name, f, !res.mig});
-        }
-        // A resource that fits but lacks free devices says more than one too small.
-        if (!f.ok && (best_reason.empty() || (f.tp > 0 && !best_has_tp))) {
-          best_reason = f.reason;
-          best_has_tp = f.tp > 0;
-        }
-      }
-      v.reason = best_reason;
-    }
-    plan.verdicts.push_back(v);
-  }
+namespace {
 
-  // Choose one (TP, resource) for every replica: the smallest TP that fits
-  // some node now, whole GPUs before MIG slices, then the largest context.
+// A (node, GPU resource) that can hold the model at some TP.
+struct Candidate {
+  size_t verdict;  // index into Plan::verdicts
+  std::string resource;
+  Fit fit;
+  bool whole_gpu;
+};
+
+// Why a node with GPUs cannot be considered at all, or "".
+std::string Excluded(const PlanRequest& r, const NodeGpus& n) {
+  auto untolerated = n.untolerated_taints();
+  if (!r.nodes.empty() && std::find(r.nodes.begin(), r.nodes.end(), n.name) == r.nodes.end()) {
+    return "not named by --node";
+  }
+  if (!n.ready) return "not ready";
+  if (n.unschedulable) return "cordoned (unschedulable)";
+  if (!untolerated.empty()) {
+    return "tainted " + untolerated.front().ToString() + ", which the GPU tolerations do not cover";
+  }
+  return "";
+}
+
+// Tries each GPU resource of `n`, largest devices first, adding those that
+// can hold the model to `candidates`; returns the node's reason, which
+// speaks of the best it has.
+std::string JudgeResources(const PlanRequest& r, const NodeGpus& n, size_t verdict, std::vector<Candidate>& candidates) {
+  std::vector<const GpuResource*> by_memory;
+  for (const GpuResource& res : n.resources) by_memory.push_back(&res);
+  std::stable_sort(by_memory.begin(), by_memory.end(), [](const GpuResource* a, const GpuResource* b) {
+    return a->memory_mib.value_or(0) > b->memory_mib.value_or(0);
+  });
+  std::string best_reason;
+  bool best_has_tp = false;
+  for (const GpuResource* resp : by_memory) {
+    const GpuResource& res = *resp;
+    if (res.shared) {
+      if (best_reason.empty()) best_reason = "GPUs are time-sliced (" + res.name + "): their memory is shared, not reserved";
+      continue;
+    }
+    if (!res.memory_mib) {
+      best_reason = "GPU memory unknown: no nvidia.com/gpu.memory label" +
+                    (n.instance_type.empty() ? std::string() : " and instance type " + n.instance_type +
+                                                                   " is not in kubectl-lm's table");
+      continue;
+    }
+    Fit f = FitResource(r, res);
+    if (f.tp > 0 || f.ok) candidates.push_back({verdict, res.name, f, !res.mig});
+    // A resource that fits but lacks free devices says more than one too small.
+    if (!f.ok && (best_reason.empty() || (f.tp > 0 && !best_has_tp))) {
+      best_reason = f.reason;
+      best_has_tp = f.tp > 0;
+    }
+  }
+  return best_reason;
+}
+
+// One (TP, resource) for every replica: the smallest TP that fits some node
+// now, whole GPUs before MIG slices, then the largest context.
+const Candidate* Best(const std::vector<Candidate>& candidates) {
   const Candidate* best = nullptr;
   for (const Candidate& c : candidates) {
     if (!c.fit.ok) continue;
@@ -176,40 +178,32 @@ Plan PlanPlacement(const PlanRequest& r, const std::vector<NodeGpus>& nodes) {
       best = &c;
     }
   }
-  if (!best) {
-    plan.summary = "fits no node";
-    for (const Candidate& c : candidates) {
-      NodeVerdict& v = plan.verdicts[c.verdict];
-      v.tp = c.fit.tp;
-      v.context = c.fit.context;
-      v.resource = c.resource;
-    }
-    return plan;
-  }
-  plan.tp = best->fit.tp;
-  plan.resource = best->resource;
-  // The nodes at that TP and resource, largest context first, until the
-  // replicas are held; the context is the smallest among them.
+  return best;
+}
+
+// The nodes at the plan's TP and resource, largest context first, until
+// the replicas are held: how many they hold, and the smallest context
+// among them, which is the plan's.
+std::pair<int, long> HoldReplicas(const PlanRequest& r, const Plan& plan, const std::vector<Candidate>& candidates) {
   std::vector<const Candidate*> same;
   for (const Candidate& c : candidates) {
     if (c.fit.ok && c.fit.tp == plan.tp && c.resource == plan.resource) same.push_back(&c);
   }
   std::stable_sort(same.begin(), same.end(),
                    [](const Candidate* a, const Candidate* b) { return a->fit.context > b->fit.context; });
-  int held = 0;
+  long long held = 0;
   long context = same.front()->fit.context;
   for (const Candidate* c : same) {
     if (held >= r.replicas) break;
     held += c->fit.replicas;
     context = std::min(context, c->fit.context);
   }
-  if (held < r.replicas) {
-    plan.summary = "the nodes that fit hold " + std::to_string(held) + " of " + std::to_string(r.replicas) +
-                   " replicas at TP " + std::to_string(plan.tp);
-  }
-  plan.context = context;
-  plan.per_gpu_gib = MemoryPerGpuGiB(*r.model, r.dtype_bytes, plan.tp, plan.context);
-  // Every node that holds the plan passes, so the scheduler can use any of them.
+  return {static_cast<int>(std::min<long long>(held, r.replicas)), context};
+}
+
+// Every node that holds the plan passes, so that the scheduler can use any
+// of them; the others say at which TP they would have.
+void MarkVerdicts(Plan& plan, const std::vector<Candidate>& candidates) {
   for (const Candidate& c : candidates) {
     NodeVerdict& v = plan.verdicts[c.verdict];
     if (c.fit.ok && c.fit.tp == plan.tp && c.resource == plan.resource && c.fit.context >= plan.context) {
@@ -230,11 +224,43 @@ Plan PlanPlacement(const PlanRequest& r, const std::vector<NodeGpus>& nodes) {
                  std::to_string(plan.tp) + " on " + plan.resource;
     }
   }
-  plan.ok = held >= r.replicas;
-  if (plan.ok) {
-    plan.summary = "TP " + std::to_string(plan.tp) + ", " + std::to_string(plan.context) + " tokens, " +
-                   Gib(plan.per_gpu_gib) + " per GPU";
+}
+
+}  // namespace
+
+Plan PlanPlacement(const PlanRequest& r, const std::vector<NodeGpus>& nodes) {
+  Plan plan;
+  std::vector<Candidate> candidates;
+  for (const NodeGpus& n : nodes) {
+    if (!n.has_gpus()) continue;
+    NodeVerdict v;
+    v.node = n.name;
+    v.reason = Excluded(r, n);
+    if (v.reason.empty()) v.reason = JudgeResources(r, n, plan.verdicts.size(), candidates);
+    plan.verdicts.push_back(v);
   }
+  const Candidate* best = Best(candidates);
+  if (!best) {
+    plan.summary = "fits no node";
+    for (const Candidate& c : candidates) {
+      NodeVerdict& v = plan.verdicts[c.verdict];
+      v.tp = c.fit.tp;
+      v.context = c.fit.context;
+      v.resource = c.resource;
+    }
+    return plan;
+  }
+  plan.tp = best->fit.tp;
+  plan.resource = best->resource;
+  auto [held, context] = HoldReplicas(r, plan, candidates);
+  plan.context = context;
+  plan.per_gpu_gib = MemoryPerGpuGiB(*r.model, r.dtype_bytes, plan.tp, plan.context);
+  MarkVerdicts(plan, candidates);
+  plan.ok = held >= r.replicas;
+  plan.summary = plan.ok ? "TP " + std::to_string(plan.tp) + ", " + std::to_string(plan.context) + " tokens, " +
+                               Gib(plan.per_gpu_gib) + " per GPU"
+                         : "the nodes that fit hold " + std::to_string(held) + " of " + std::to_string(r.replicas) +
+                               " replicas at TP " + std::to_string(plan.tp);
   return plan;
 }
 

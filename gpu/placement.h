@@ -64,4 +64,10 @@ struct Plan {
 
 Plan PlanPlacement(const PlanRequest& request, const std::vector<NodeGpus>& nodes);
 
+// The largest tensor-parallel size tried: more GPUs than any node has.
+inline constexpr int kMaxTensorParallel = 64;
+// The most replicas one node is counted for: far above any real node, and
+// an int however large a node's GPU count claims to be.
+inline constexpr long long kMaxReplicas = 1 << 20;
+
 }  // namespace gpu

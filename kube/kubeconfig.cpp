@@ -70,75 +70,84 @@ Status ForEachNamed(const YAML::Node& root, const char* list, const char* item, 
   return Status::Ok();
 }
 
+Result<Cluster> ParseCluster(const std::string& name, const YAML::Node& n, const PathBase& dir) {
+  Cluster cl;
+  cl.server = Str(n, "server");
+  cl.tls_server_name = Str(n, "tls-server-name");
+  cl.insecure_skip_tls_verify = Bool(n, "insecure-skip-tls-verify");
+  cl.certificate_authority = Resolve(dir, Str(n, "certificate-authority"));
+  auto ca = DecodeData(Str(n, "certificate-authority-data"), "certificate-authority-data", name);
+  if (!ca.ok()) return ca.status();
+  cl.certificate_authority_data = *ca;
+  cl.proxy_url = Str(n, "proxy-url");
+  cl.disable_compression = Bool(n, "disable-compression");
+  if (YAML::Node ext = n["extensions"]; ext && ext.IsSequence()) {
+    for (auto e : ext) {
+      if (Str(e, "name") == kExecExtension) cl.exec_extension_json = boost::json::serialize(YamlToJson(e["extension"]));
+    }
+  }
+  return cl;
+}
+
+ExecConfig ParseExec(const YAML::Node& ex, const PathBase& dir) {
+  ExecConfig e;
+  e.command = Str(ex, "command");
+  // A bare name is looked up on PATH; only a path is resolved (loader.go).
+  if (e.command.find('/') != std::string::npos) e.command = Resolve(dir, e.command);
+  if (YAML::Node a = ex["args"]; a && a.IsSequence()) {
+    for (auto x : a) e.args.push_back(x.as<std::string>());
+  }
+  if (YAML::Node en = ex["env"]; en && en.IsSequence()) {
+    for (auto x : en) e.env.emplace_back(Str(x, "name"), Str(x, "value"));
+  }
+  e.api_version = Str(ex, "apiVersion");
+  e.install_hint = Str(ex, "installHint");
+  e.provide_cluster_info = Bool(ex, "provideClusterInfo");
+  e.interactive_mode = Str(ex, "interactiveMode");
+  return e;
+}
+
+Result<AuthInfo> ParseUser(const std::string& name, const YAML::Node& n, const PathBase& dir) {
+  AuthInfo u;
+  u.client_certificate = Resolve(dir, Str(n, "client-certificate"));
+  u.client_key = Resolve(dir, Str(n, "client-key"));
+  auto cert = DecodeData(Str(n, "client-certificate-data"), "client-certificate-data", name);
+  if (!cert.ok()) return cert.status();
+  auto key = DecodeData(Str(n, "client-key-data"), "client-key-data", name);
+  if (!key.ok()) return key.status();
+  u.client_certificate_data = *cert;
+  u.client_key_data = *key;
+  u.token = Str(n, "token");
+  u.token_file = Resolve(dir, Str(n, "tokenFile"));
+  u.username = Str(n, "username");
+  u.password = Str(n, "password");
+  u.as = Str(n, "as");
+  u.as_uid = Str(n, "as-uid");
+  if (YAML::Node g = n["as-groups"]; g && g.IsSequence()) {
+    for (auto x : g) u.as_groups.push_back(x.as<std::string>());
+  }
+  if (YAML::Node ap = n["auth-provider"]; ap && ap.IsMap()) u.auth_provider = Str(ap, "name");
+  if (YAML::Node ex = n["exec"]; ex && ex.IsMap()) u.exec = ParseExec(ex, dir);
+  return u;
+}
+
 Result<Config> ParseDocument(const YAML::Node& root, const PathBase& dir) {
   Config c;
   if (!root || root.IsNull()) return c;  // an empty file is an empty config
   if (!root.IsMap()) return Status(Kind::kInvalidConfig, "not a kubeconfig: the document is not a mapping");
   c.current_context = Str(root, "current-context");
-
   Status s = ForEachNamed(root, "clusters", "cluster", [&](const std::string& name, const YAML::Node& n) {
-    Cluster cl;
-    cl.server = Str(n, "server");
-    cl.tls_server_name = Str(n, "tls-server-name");
-    cl.insecure_skip_tls_verify = Bool(n, "insecure-skip-tls-verify");
-    cl.certificate_authority = Resolve(dir, Str(n, "certificate-authority"));
-    auto ca = DecodeData(Str(n, "certificate-authority-data"), "certificate-authority-data", name);
-    if (!ca.ok()) return ca.status();
-    cl.certificate_authority_data = *ca;
-    cl.proxy_url = Str(n, "proxy-url");
-    cl.disable_compression = Bool(n, "disable-compression");
-    if (YAML::Node ext = n["extensions"]; ext && ext.IsSequence()) {
-      for (auto e : ext) {
-        if (Str(e, "name") == kExecExtension) cl.exec_extension_json = boost::json::serialize(YamlToJson(e["extension"]));
-      }
-    }
-    c.clusters.emplace(name, std::move(cl));
-    return Status::Ok();
+    auto cl = ParseCluster(name, n, dir);
+    if (cl.ok()) c.clusters.emplace(name, std::move(*cl));
+    return cl.status();
   });
   if (!s.ok()) return s;
-
   s = ForEachNamed(root, "users", "user", [&](const std::string& name, const YAML::Node& n) {
-    AuthInfo u;
-    u.client_certificate = Resolve(dir, Str(n, "client-certificate"));
-    u.client_key = Resolve(dir, Str(n, "client-key"));
-    auto cert = DecodeData(Str(n, "client-certificate-data"), "client-certificate-data", name);
-    if (!cert.ok()) return cert.status();
-    auto key = DecodeData(Str(n, "client-key-data"), "client-key-data", name);
-    if (!key.ok()) return key.status();
-    u.client_certificate_data = *cert;
-    u.client_key_data = *key;
-    u.token = Str(n, "token");
-    u.token_file = Resolve(dir, Str(n, "tokenFile"));
-    u.username = Str(n, "username");
-    u.password = Str(n, "password");
-    u.as = Str(n, "as");
-    u.as_uid = Str(n, "as-uid");
-    if (YAML::Node g = n["as-groups"]; g && g.IsSequence()) {
-      for (auto x : g) u.as_groups.push_back(x.as<std::string>());
-    }
-    if (YAML::Node ap = n["auth-provider"]; ap && ap.IsMap()) u.auth_provider = Str(ap, "name");
-    if (YAML::Node ex = n["exec"]; ex && ex.IsMap()) {
-      ExecConfig e;
-      e.command = Str(ex, "command");
-      // A bare name is looked up on PATH; only a path is resolved (loader.go).
-      if (e.command.find('/') != std::string::npos) e.command = Resolve(dir, e.command);
-      if (YAML::Node a = ex["args"]; a && a.IsSequence()) {
-        for (auto x : a) e.args.push_back(x.as<std::string>());
-      }
-      if (YAML::Node en = ex["env"]; en && en.IsSequence()) {
-        for (auto x : en) e.env.emplace_back(Str(x, "name"), Str(x, "value"));
-      }
-      e.api_version = Str(ex, "apiVersion");
-      e.install_hint = Str(ex, "installHint");
-      e.provide_cluster_info = Bool(ex, "provideClusterInfo");
-      e.interactive_mode = Str(ex, "interactiveMode");
-      u.exec = std::move(e);
-    }
-    c.users.emplace(name, std::move(u));
-    return Status::Ok();
+    auto u = ParseUser(name, n, dir);
+    if (u.ok()) c.users.emplace(name, std::move(*u));
+    return u.status();
   });
   if (!s.ok()) return s;
-
   s = ForEachNamed(root, "contexts", "context", [&](const std::string& name, const YAML::Node& n) {
     c.contexts.emplace(name, Context{Str(n, "cluster"), Str(n, "user"), Str(n, "namespace")});
     return Status::Ok();

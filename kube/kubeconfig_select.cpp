@@ -64,18 +64,8 @@ Result<ClientConfig> InCluster(const Overrides& o, const FileSystem& fs, const G
   return cc;
 }
 
-}  // namespace
-
-Result<ClientConfig> Select(const Config& config, const Overrides& o, const FileSystem& fs, const Getenv& env) {
-  if (!o.namespace_.empty() && !IsDnsLabel(o.namespace_)) {
-    return Status(Kind::kInvalidConfig, "invalid namespace \"" + o.namespace_ +
-                                            "\": a namespace must be a lowercase RFC 1123 label");
-  }
-  if (Empty(config) && o.context.empty() && o.cluster.empty() && o.user.empty() && o.server.empty()) {
-    return InCluster(o, fs, env);
-  }
-
-  std::string context_name = o.context.empty() ? config.current_context : o.context;
+// The context to use, with --cluster and --user applied.
+Result<Context> PickContext(const Config& config, const Overrides& o, const std::string& context_name) {
   Context ctx;
   if (!context_name.empty()) {
     auto it = config.contexts.find(context_name);
@@ -97,15 +87,11 @@ Result<ClientConfig> Select(const Config& config, const Overrides& o, const File
     if (!config.users.count(o.user)) return Status(Kind::kInvalidConfig, "auth info \"" + o.user + "\" does not exist");
     ctx.user = o.user;
   }
+  return ctx;
+}
 
-  Cluster cl;
-  if (auto it = config.clusters.find(ctx.cluster); it != config.clusters.end()) cl = it->second;
-  AuthInfo u;
-  if (auto it = config.users.find(ctx.user); it != config.users.end()) u = it->second;
-
-  ClientConfig cc;
-  cc.context_name = context_name;
-  // Cluster overrides, with clientcmd's side effects (client_config.go).
+// Cluster overrides, with clientcmd's side effects (client_config.go).
+void OverrideCluster(Cluster& cl, const Overrides& o) {
   if (!o.server.empty()) {
     cl.server = o.server;
     cl.tls_server_name.clear();  // a new server makes the old name meaningless
@@ -119,17 +105,21 @@ Result<ClientConfig> Select(const Config& config, const Overrides& o, const File
     cl.certificate_authority = o.certificate_authority;
     cl.certificate_authority_data.clear();
   }
+  if (!cl.server.empty() && cl.server.rfind("https://", 0) != 0 && cl.server.rfind("http://", 0) != 0) {
+    cl.server = "https://" + cl.server;  // client-go defaults a bare host:port to https
+  }
+}
+
+// clientcmd's validation.go for one cluster.
+Status ValidateCluster(const Cluster& cl, const std::string& name) {
   if (cl.server.empty()) {
-    std::string what = ctx.cluster.empty() ? "the current context" : "cluster \"" + ctx.cluster + "\"";
+    std::string what = name.empty() ? "the current context" : "cluster \"" + name + "\"";
     return Status(Kind::kInvalidConfig, "invalid configuration: no server found for " + what +
                                             " (set clusters[].cluster.server or pass --server)");
   }
-  if (cl.server.rfind("https://", 0) != 0 && cl.server.rfind("http://", 0) != 0) {
-    cl.server = "https://" + cl.server;  // client-go defaults a bare host:port to https
-  }
   if (!cl.certificate_authority.empty() && !cl.certificate_authority_data.empty()) {
     return Status(Kind::kInvalidConfig, "invalid configuration: certificate-authority-data and certificate-authority "
-                                        "are both specified for " + ctx.cluster + ": keep only one");
+                                        "are both specified for " + name + ": keep only one");
   }
   if (cl.insecure_skip_tls_verify && (!cl.certificate_authority.empty() || !cl.certificate_authority_data.empty())) {
     return Status(Kind::kInvalidConfig, "invalid configuration: specifying a root certificates file with the insecure "
@@ -139,18 +129,14 @@ Result<ClientConfig> Select(const Config& config, const Overrides& o, const File
     auto scheme = cl.proxy_url.substr(0, cl.proxy_url.find("://"));
     if (scheme != "http" && scheme != "https" && scheme != "socks5") {
       return Status(Kind::kInvalidConfig, "invalid configuration: proxy-url \"" + cl.proxy_url +
-                                              "\" for cluster " + ctx.cluster + " must use http, https or socks5");
+                                              "\" for cluster " + name + " must use http, https or socks5");
     }
   }
-  cc.server = cl.server;
-  cc.tls_server_name = cl.tls_server_name;
-  cc.insecure_skip_tls_verify = cl.insecure_skip_tls_verify;
-  cc.proxy_url = cl.proxy_url;
-  auto ca = DataOrFile(fs, cl.certificate_authority_data, cl.certificate_authority, "certificate-authority");
-  if (!ca.ok()) return ca.status();
-  cc.ca_pem = *ca;
+  return Status::Ok();
+}
 
-  // User overrides: an explicit credential flag replaces the file's.
+// User overrides: an explicit credential flag replaces the file's.
+void OverrideUser(AuthInfo& u, const Overrides& o) {
   if (!o.token.empty()) { u.token = o.token; u.token_file.clear(); }
   if (!o.client_certificate.empty()) { u.client_certificate = o.client_certificate; u.client_certificate_data.clear(); }
   if (!o.client_key.empty()) { u.client_key = o.client_key; u.client_key_data.clear(); }
@@ -159,8 +145,9 @@ Result<ClientConfig> Select(const Config& config, const Overrides& o, const File
   if (!o.as.empty()) u.as = o.as;
   if (!o.as_uid.empty()) u.as_uid = o.as_uid;
   if (!o.as_groups.empty()) u.as_groups = o.as_groups;
-  const std::string uname = ctx.user.empty() ? "the current user" : ctx.user;
+}
 
+Status ValidateAuthProvider(const AuthInfo& u, const std::string& uname) {
   if (u.auth_provider == "azure") {
     return Status(Kind::kInvalidConfig, "the azure auth plugin has been removed: use kubelogin "
                                         "(https://azure.github.io/kubelogin/) and run kubelogin convert-kubeconfig");
@@ -173,6 +160,28 @@ Result<ClientConfig> Select(const Config& config, const Overrides& o, const File
     return Status(Kind::kInvalidConfig, "auth-provider \"" + u.auth_provider + "\" of user " + uname +
                                             " is not supported: use an exec credential plugin");
   }
+  return Status::Ok();
+}
+
+Status ValidateExec(const ExecConfig& e, const std::string& uname) {
+  if (e.command.empty()) return Status(Kind::kInvalidConfig, "invalid configuration: exec command must be specified for " + uname);
+  if (e.api_version.empty()) return Status(Kind::kInvalidConfig, "invalid configuration: exec apiVersion must be specified for " + uname);
+  if (!e.interactive_mode.empty() && e.interactive_mode != "Never" && e.interactive_mode != "IfAvailable" &&
+      e.interactive_mode != "Always") {
+    return Status(Kind::kInvalidConfig, "invalid configuration: invalid interactiveMode for " + uname + ": " +
+                                            e.interactive_mode + " (use Never, IfAvailable or Always)");
+  }
+  if (e.interactive_mode.empty() && e.api_version == "client.authentication.k8s.io/v1") {
+    return Status(Kind::kInvalidConfig, "invalid configuration: interactiveMode must be specified for " + uname +
+                                            " to use exec authentication plugin");
+  }
+  return Status::Ok();
+}
+
+// clientcmd's validation.go for one user.
+Status ValidateUser(const AuthInfo& u, const std::string& uname) {
+  Status s = ValidateAuthProvider(u, uname);
+  if (!s.ok()) return s;
   bool has_cert = !u.client_certificate.empty() || !u.client_certificate_data.empty();
   bool has_key = !u.client_key.empty() || !u.client_key_data.empty();
   if (has_cert != has_key) {
@@ -185,21 +194,35 @@ Result<ClientConfig> Select(const Config& config, const Overrides& o, const File
     return Status(Kind::kInvalidConfig, "invalid configuration: more than one authentication method found for " +
                                             uname + "; found [token basicAuth], only one is allowed");
   }
-  if (u.exec) {
-    const ExecConfig& e = *u.exec;
-    if (e.command.empty()) return Status(Kind::kInvalidConfig, "invalid configuration: exec command must be specified for " + uname);
-    if (e.api_version.empty()) return Status(Kind::kInvalidConfig, "invalid configuration: exec apiVersion must be specified for " + uname);
-    if (!e.interactive_mode.empty() && e.interactive_mode != "Never" && e.interactive_mode != "IfAvailable" &&
-        e.interactive_mode != "Always") {
-      return Status(Kind::kInvalidConfig, "invalid configuration: invalid interactiveMode for " + uname + ": " +
-                                              e.interactive_mode + " (use Never, IfAvailable or Always)");
-    }
-    if (e.interactive_mode.empty() && e.api_version == "client.authentication.k8s.io/v1") {
-      return Status(Kind::kInvalidConfig, "invalid configuration: interactiveMode must be specified for " + uname +
-                                              " to use exec authentication plugin");
-    }
-  }
-  if (has_cert) {
+  return u.exec ? ValidateExec(*u.exec, uname) : Status::Ok();
+}
+
+// The cluster as an exec plugin sees it with provideClusterInfo.
+std::string ExecClusterJson(const Cluster& cl, const std::string& ca_pem) {
+  boost::json::object c;
+  c["server"] = cl.server;
+  if (!cl.tls_server_name.empty()) c["tls-server-name"] = cl.tls_server_name;
+  if (cl.insecure_skip_tls_verify) c["insecure-skip-tls-verify"] = true;
+  if (!ca_pem.empty()) c["certificate-authority-data"] = Base64Encode(ca_pem);
+  if (!cl.proxy_url.empty()) c["proxy-url"] = cl.proxy_url;
+  if (cl.disable_compression) c["disable-compression"] = true;
+  if (!cl.exec_extension_json.empty()) c["config"] = boost::json::parse(cl.exec_extension_json);
+  return boost::json::serialize(c);
+}
+
+Status FillCluster(ClientConfig& cc, const Cluster& cl, const FileSystem& fs) {
+  cc.server = cl.server;
+  cc.tls_server_name = cl.tls_server_name;
+  cc.insecure_skip_tls_verify = cl.insecure_skip_tls_verify;
+  cc.proxy_url = cl.proxy_url;
+  auto ca = DataOrFile(fs, cl.certificate_authority_data, cl.certificate_authority, "certificate-authority");
+  if (!ca.ok()) return ca.status();
+  cc.ca_pem = *ca;
+  return Status::Ok();
+}
+
+Status FillUser(ClientConfig& cc, const AuthInfo& u, const Cluster& cl, const Overrides& o, const FileSystem& fs) {
+  if (!u.client_certificate.empty() || !u.client_certificate_data.empty()) {
     auto cert = DataOrFile(fs, u.client_certificate_data, u.client_certificate, "client-certificate");
     if (!cert.ok()) return cert.status();
     auto key = DataOrFile(fs, u.client_key_data, u.client_key, "client-key");
@@ -218,28 +241,50 @@ Result<ClientConfig> Select(const Config& config, const Overrides& o, const File
   if (u.exec && o.token.empty() && o.username.empty() && o.client_certificate.empty()) {
     cc.exec = u.exec;
     if (cc.exec->interactive_mode.empty()) cc.exec->interactive_mode = "IfAvailable";
-    if (cc.exec->provide_cluster_info) {
-      boost::json::object c;
-      c["server"] = cl.server;
-      if (!cl.tls_server_name.empty()) c["tls-server-name"] = cl.tls_server_name;
-      if (cl.insecure_skip_tls_verify) c["insecure-skip-tls-verify"] = true;
-      if (!cc.ca_pem.empty()) c["certificate-authority-data"] = Base64Encode(cc.ca_pem);
-      if (!cl.proxy_url.empty()) c["proxy-url"] = cl.proxy_url;
-      if (cl.disable_compression) c["disable-compression"] = true;
-      if (!cl.exec_extension_json.empty()) c["config"] = boost::json::parse(cl.exec_extension_json);
-      cc.exec_cluster_json = boost::json::serialize(c);
-    }
+    if (cc.exec->provide_cluster_info) cc.exec_cluster_json = ExecClusterJson(cl, cc.ca_pem);
   }
+  return Status::Ok();
+}
 
+}  // namespace
+
+Result<ClientConfig> Select(const Config& config, const Overrides& o, const FileSystem& fs, const Getenv& env) {
+  if (!o.namespace_.empty() && !IsDnsLabel(o.namespace_)) {
+    return Status(Kind::kInvalidConfig, "invalid namespace \"" + o.namespace_ +
+                                            "\": a namespace must be a lowercase RFC 1123 label");
+  }
+  if (Empty(config) && o.context.empty() && o.cluster.empty() && o.user.empty() && o.server.empty()) {
+    return InCluster(o, fs, env);
+  }
+  std::string context_name = o.context.empty() ? config.current_context : o.context;
+  auto ctx = PickContext(config, o, context_name);
+  if (!ctx.ok()) return ctx.status();
+
+  Cluster cl;
+  if (auto it = config.clusters.find(ctx->cluster); it != config.clusters.end()) cl = it->second;
+  OverrideCluster(cl, o);
+  Status s = ValidateCluster(cl, ctx->cluster);
+  if (!s.ok()) return s;
+
+  AuthInfo u;
+  if (auto it = config.users.find(ctx->user); it != config.users.end()) u = it->second;
+  OverrideUser(u, o);
+  s = ValidateUser(u, ctx->user.empty() ? "the current user" : ctx->user);
+  if (!s.ok()) return s;
+
+  ClientConfig cc;
+  cc.context_name = context_name;
+  if (s = FillCluster(cc, cl, fs); !s.ok()) return s;
+  if (s = FillUser(cc, u, cl, o, fs); !s.ok()) return s;
   if (!o.namespace_.empty()) {
     cc.namespace_ = o.namespace_;
     cc.namespace_from_flag = true;
-  } else if (!ctx.namespace_.empty()) {
-    if (!IsDnsLabel(ctx.namespace_)) {
-      return Status(Kind::kInvalidConfig, "invalid configuration: namespace \"" + ctx.namespace_ + "\" of context " +
+  } else if (!ctx->namespace_.empty()) {
+    if (!IsDnsLabel(ctx->namespace_)) {
+      return Status(Kind::kInvalidConfig, "invalid configuration: namespace \"" + ctx->namespace_ + "\" of context " +
                                               context_name + " is not a valid namespace name");
     }
-    cc.namespace_ = ctx.namespace_;
+    cc.namespace_ = ctx->namespace_;
   }
   return cc;
 }

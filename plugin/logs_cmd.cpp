@@ -1,6 +1,5 @@
 // kubectl lm logs NAME [-f] [--tail N] [--previous]: the model server's log,
 // streamed from the API server as it arrives.
-#include <boost/json.hpp>
 
 #include "plugin/app.h"
 #include "plugin/commands.h"

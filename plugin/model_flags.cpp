@@ -17,7 +17,7 @@ using kube::Status;
 const std::vector<Flag<PlanFlags>>& PlanFlagTable() {
   using F = Flag<PlanFlags>;
   static const std::vector<F> table = {
-      CountFlag<PlanFlags>({"tensor-parallel", 0, "N", "GPUs per replica (default: the smallest that fits)"}, &PlanFlags::tp, 64),
+      CountFlag<PlanFlags>({"tensor-parallel", 0, "N", "GPUs per replica (default: the smallest that fits)"}, &PlanFlags::tp, gpu::kMaxTensorParallel),
       CountFlag<PlanFlags>({"context-length", 0, "N", "max tokens per sequence (default: the largest that fits)"}, &PlanFlags::context, kMaxContext),
       {{"dtype", 0, "TYPE", "bfloat16, float16 or float32 (default bfloat16)", {"bfloat16", "float16", "float32"}},
        [](PlanFlags& f, const std::string& v) {

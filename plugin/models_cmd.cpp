@@ -1,6 +1,5 @@
 // kubectl lm models [--fits] [-o wide|json|yaml]
 // kubectl lm models NAME [plan flags] [-o json|yaml]
-#include <boost/json.hpp>
 
 #include "plugin/app.h"
 #include "plugin/commands.h"
@@ -10,7 +9,6 @@
 #include "plugin/views.h"
 
 namespace lm {
-namespace json = boost::json;
 namespace {
 
 struct ModelsOptions {

@@ -1,13 +1,10 @@
 // kubectl lm nodes [--all] [-o wide|json|yaml]
-#include <boost/json.hpp>
-
 #include "plugin/app.h"
 #include "plugin/commands.h"
 #include "plugin/gather.h"
 #include "plugin/views.h"
 
 namespace lm {
-namespace json = boost::json;
 namespace {
 
 struct NodesOptions {

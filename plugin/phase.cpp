@@ -44,17 +44,70 @@ std::string EventMessage(const std::vector<json::object>& events, const std::str
   return message;
 }
 
+// What a pod's containers say: the last waiting reason, whether one runs,
+// the last termination reason.
+struct Containers {
+  std::string waiting, waiting_message, last_terminated;
+  bool running = false;
+  long long restarts = 0;
+};
+
+Containers ReadContainers(const json::object* status) {
+  Containers c;
+  if (auto* cs = Arr(status, "containerStatuses")) {
+    for (const auto& v : *cs) {
+      const json::object* co = v.if_object();
+      c.restarts += Int(co, "restartCount");
+      const json::object* state = Obj(co, "state");
+      if (auto* w = Obj(state, "waiting")) {
+        c.waiting = Str(w, "reason");
+        c.waiting_message = Str(w, "message");
+      }
+      if (Obj(state, "running")) c.running = true;
+      if (auto* t = Obj(Obj(co, "lastState"), "terminated")) c.last_terminated = Str(t, "reason");
+      if (auto* t = Obj(state, "terminated")) c.last_terminated = Str(t, "reason");
+    }
+  }
+  return c;
+}
+
+// The phase of a scheduled pod that is not Ready, worst first.
+void PhaseOfStarted(PodState& s, const Containers& c, const std::vector<json::object>& events) {
+  if (c.last_terminated == "OOMKilled" && !c.running) {
+    s.phase = "OOMKilled";
+    s.reason = "the server ran out of host memory (OOMKilled) and restarted " + std::to_string(s.restarts) +
+               " time(s)";
+  } else if (c.waiting == "ImagePullBackOff" || c.waiting == "ErrImagePull" || c.waiting == "InvalidImageName" ||
+             c.waiting == "ErrImageNeverPull") {
+    s.phase = "ImagePullBackOff";
+    s.reason = c.waiting_message.empty() ? EventMessage(events, s.name, "Failed") : c.waiting_message;
+    if (s.reason.empty()) s.reason = c.waiting;
+  } else if (c.waiting == "CrashLoopBackOff") {
+    s.phase = "CrashLoopBackOff";
+    s.reason = "the server exits (restarted " + std::to_string(s.restarts) + " time(s))" +
+               (c.last_terminated.empty() ? "" : ", last: " + c.last_terminated);
+  } else if (c.running) {
+    s.phase = "Loading";
+    s.reason = "the server is up but not yet healthy: downloading or loading weights";
+  } else if (!EventMessage(events, s.name, "Pulling").empty() && EventMessage(events, s.name, "Pulled").empty()) {
+    s.phase = "Pulling";
+    s.reason = EventMessage(events, s.name, "Pulling");
+  } else {
+    s.phase = "Starting";
+    s.reason = c.waiting.empty() ? "the pod is starting" : c.waiting;
+  }
+}
+
 PodState StateOf(const json::object& pod, const std::vector<json::object>& events) {
   PodState s;
-  const json::object* md = Obj(&pod, "metadata");
   const json::object* status = Obj(&pod, "status");
-  s.name = Str(md, "name");
+  s.name = Str(Obj(&pod, "metadata"), "name");
   s.node = Str(Obj(&pod, "spec"), "nodeName");
   bool scheduled = !s.node.empty();
   std::string unschedulable;
   if (auto* conds = Arr(status, "conditions")) {
     for (const auto& c : *conds) {
-      const json::object* co = &c.as_object();
+      const json::object* co = c.if_object();
       std::string type = Str(co, "type"), st = Str(co, "status");
       if (type == "Ready") s.ready = st == "True";
       if (type == "PodScheduled" && st == "False") {
@@ -69,49 +122,13 @@ PodState StateOf(const json::object& pod, const std::vector<json::object>& event
     if (s.reason.empty()) s.reason = "waiting for the scheduler";
     return s;
   }
-  std::string waiting, waiting_message, last_terminated;
-  bool running = false;
-  if (auto* cs = Arr(status, "containerStatuses")) {
-    for (const auto& c : *cs) {
-      const json::object* co = &c.as_object();
-      s.restarts += Int(co, "restartCount");
-      const json::object* state = Obj(co, "state");
-      if (auto* w = Obj(state, "waiting")) {
-        waiting = Str(w, "reason");
-        waiting_message = Str(w, "message");
-      }
-      if (Obj(state, "running")) running = true;
-      if (auto* t = Obj(Obj(co, "lastState"), "terminated")) last_terminated = Str(t, "reason");
-      if (auto* t = Obj(state, "terminated")) last_terminated = Str(t, "reason");
-    }
-  }
+  Containers c = ReadContainers(status);
+  s.restarts = c.restarts;
   if (s.ready) {
     s.phase = "Ready";
     return s;
   }
-  if (last_terminated == "OOMKilled" && !running) {
-    s.phase = "OOMKilled";
-    s.reason = "the server ran out of host memory (OOMKilled) and restarted " + std::to_string(s.restarts) +
-               " time(s)";
-  } else if (waiting == "ImagePullBackOff" || waiting == "ErrImagePull" || waiting == "InvalidImageName" ||
-             waiting == "ErrImageNeverPull") {
-    s.phase = "ImagePullBackOff";
-    s.reason = waiting_message.empty() ? EventMessage(events, s.name, "Failed") : waiting_message;
-    if (s.reason.empty()) s.reason = waiting;
-  } else if (waiting == "CrashLoopBackOff") {
-    s.phase = "CrashLoopBackOff";
-    s.reason = "the server exits (restarted " + std::to_string(s.restarts) + " time(s))" +
-               (last_terminated.empty() ? "" : ", last: " + last_terminated);
-  } else if (running) {
-    s.phase = "Loading";
-    s.reason = "the server is up but not yet healthy: downloading or loading weights";
-  } else if (!EventMessage(events, s.name, "Pulling").empty() && EventMessage(events, s.name, "Pulled").empty()) {
-    s.phase = "Pulling";
-    s.reason = EventMessage(events, s.name, "Pulling");
-  } else {
-    s.phase = "Starting";
-    s.reason = waiting.empty() ? "the pod is starting" : waiting;
-  }
+  PhaseOfStarted(s, c, events);
   return s;
 }
 

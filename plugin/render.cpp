@@ -67,16 +67,15 @@ void RemoveNamed(json::array& a, const std::string& name) {
   }
 }
 
-}  // namespace
+constexpr double kShmGiB = 2;  // vLLM's own Kubernetes manifest uses 2Gi
 
-kube::Result<std::vector<json::object>> Render(const DeploySpec& s) {
-  const int dtype_bytes = gpu::DtypeBytes(s.dtype).value_or(2);
-  const double weights = s.model.WeightsGiB(dtype_bytes);
+// What each {{key}} of the templates stands for.
+std::map<std::string, std::string> TemplateValues(const DeploySpec& s) {
+  const double weights = s.model.WeightsGiB(gpu::DtypeBytes(s.dtype).value_or(2));
   const bool tensor_parallel = s.plan.tp > 1;
-  const double shm_gib = 2;  // vLLM's own Kubernetes manifest uses 2Gi
   char util[16];
   std::snprintf(util, sizeof util, "%.2f", s.utilization);
-  std::map<std::string, std::string> v = {
+  return {
       {"name", s.name},
       {"namespace", s.namespace_},
       {"model", s.model.name},
@@ -95,15 +94,41 @@ kube::Result<std::vector<json::object>> Render(const DeploySpec& s) {
       {"plan", s.plan.summary},
       // Host memory to read the weights while loading, plus room for the
       // server itself and, with TP, the memory-backed /dev/shm.
-      {"host_memory", CeilGi(weights + 4 + (tensor_parallel ? shm_gib : 0))},
+      {"host_memory", CeilGi(weights + 4 + (tensor_parallel ? kShmGiB : 0))},
       {"cache_size", s.cache_size.empty() ? CeilGi(weights * 1.25 + 5) : s.cache_size},
-      {"shm_size", CeilGi(shm_gib)},
+      {"shm_size", CeilGi(kShmGiB)},
       {"expose", s.expose},
       {"hf_secret", s.hf_secret},
       {"hf_key", s.hf_key},
       {"hf_token_base64", kube::Base64Encode(s.hf_token)},
       {"storage_class", s.storage_class},
   };
+}
+
+// The Deployment's parts that depend on the spec beyond plain values: no
+// HF_TOKEN without a Secret, no /dev/shm without TP, a PVC cache with a
+// storage class.
+void Tailor(json::object& d, const DeploySpec& s) {
+  json::object& container = Path(d, {"spec", "template", "spec"}, "containers")[0].as_object();
+  if (s.hf_secret.empty()) RemoveNamed(container["env"].as_array(), "HF_TOKEN");
+  if (s.plan.tp <= 1) {
+    RemoveNamed(container["volumeMounts"].as_array(), "dshm");
+    RemoveNamed(Path(d, {"spec", "template", "spec"}, "volumes"), "dshm");
+  }
+  if (!s.storage_class.empty()) {
+    for (auto& vol : Path(d, {"spec", "template", "spec"}, "volumes")) {
+      json::object& vo = vol.as_object();
+      if (vo["name"].as_string() != "model-cache") continue;
+      vo.erase("emptyDir");
+      vo["persistentVolumeClaim"] = json::object{{"claimName", s.name + "-cache"}};
+    }
+  }
+}
+
+}  // namespace
+
+kube::Result<std::vector<json::object>> Render(const DeploySpec& s) {
+  const auto v = TemplateValues(s);
   std::vector<json::object> out;
   if (!s.hf_token.empty()) {
     auto secret = FromTemplate("secret", v);
@@ -121,22 +146,8 @@ kube::Result<std::vector<json::object>> Render(const DeploySpec& s) {
 
   auto dep = FromTemplate("deployment", v);
   if (!dep.ok()) return dep.status();
-  json::object& d = *dep;
-  json::object& container = Path(d, {"spec", "template", "spec"}, "containers")[0].as_object();
-  if (s.hf_secret.empty()) RemoveNamed(container["env"].as_array(), "HF_TOKEN");
-  if (!tensor_parallel) {
-    RemoveNamed(container["volumeMounts"].as_array(), "dshm");
-    RemoveNamed(Path(d, {"spec", "template", "spec"}, "volumes"), "dshm");
-  }
-  if (!s.storage_class.empty()) {
-    for (auto& vol : Path(d, {"spec", "template", "spec"}, "volumes")) {
-      json::object& vo = vol.as_object();
-      if (vo["name"].as_string() != "model-cache") continue;
-      vo.erase("emptyDir");
-      vo["persistentVolumeClaim"] = json::object{{"claimName", s.name + "-cache"}};
-    }
-  }
-  out.push_back(std::move(d));
+  Tailor(*dep, s);
+  out.push_back(std::move(*dep));
   return out;
 }
 
