@@ -1,5 +1,8 @@
 #include "kube/client.h"
 
+#include <algorithm>
+#include <charconv>
+#include <set>
 #include <thread>
 
 #include <boost/json.hpp>
@@ -12,6 +15,13 @@ namespace json = boost::json;
 namespace {
 
 constexpr auto kTokenFileRereadPeriod = std::chrono::minutes(1);  // client-go's cachingTokenSource
+// The longest one Retry-After is obeyed for: an overloaded API server asks
+// for seconds; an hour is a broken or hostile one, and we give up sooner.
+constexpr std::chrono::seconds kMaxRetryAfter{60};
+// The most pages one LIST may take: 10,000 pages of 500 is five million
+// objects, beyond any cluster; a server that never stops sending continue
+// tokens is stopped here.
+constexpr int kMaxListPages = 10000;
 
 std::string Trim(std::string s) {
   while (!s.empty() && isspace((unsigned char)s.back())) s.pop_back();
@@ -27,12 +37,17 @@ std::string Join(const std::string& path, const std::string& query) {
   return path + (path.find('?') == std::string::npos ? "?" : "&") + query;
 }
 
-// Retry-After in whole seconds, as client-go's checkWait reads it; -1 when absent.
-int RetryAfterSeconds(const HttpResponse& r) {
+// Retry-After in whole seconds, as client-go's checkWait reads it; -1 when
+// absent or not a number. A huge value is cut to kMaxRetryAfter.
+long long RetryAfterSeconds(const HttpResponse& r) {
   std::string v = r.Header("Retry-After");
   if (v.empty()) return -1;
-  for (char c : v) if (!isdigit((unsigned char)c)) return -1;
-  return std::stoi(v);
+  long long n = 0;
+  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (end != v.data() + v.size()) return -1;  // not a number of seconds (an HTTP date, say)
+  if (ec == std::errc::result_out_of_range) return kMaxRetryAfter.count();
+  if (ec != std::errc() || n < 0) return -1;
+  return std::min<long long>(n, kMaxRetryAfter.count());
 }
 
 }  // namespace
@@ -176,6 +191,7 @@ Result<HttpResponse> Client::Do(const std::string& method, const std::string& pa
                                 const std::string& content_type, const ChunkSink* sink) {
   bool reauthenticated = false;
   int retries = 0;
+  const auto deadline = deps_.clock() + options_.timeout;
   for (;;) {
     HttpRequest req{method, path, {}, body};
     req.headers.emplace_back("Accept", "application/json");
@@ -209,8 +225,10 @@ Result<HttpResponse> Client::Do(const std::string& method, const std::string& pa
         continue;
       }
     }
-    int wait = RetryAfterSeconds(resp);
-    if ((resp.status == 429 || resp.status >= 500) && wait >= 0 && retries < options_.max_retries) {
+    long long wait = RetryAfterSeconds(resp);
+    // --request-timeout bounds the whole call, its waits included.
+    bool in_time = options_.timeout.count() == 0 || deps_.clock() + std::chrono::seconds(wait) < deadline;
+    if ((resp.status == 429 || resp.status >= 500) && wait >= 0 && retries < options_.max_retries && in_time) {
       ++retries;
       deps_.log->Info(4, "Got a Retry-After " + std::to_string(wait) + "s response for attempt " +
                              std::to_string(retries) + " to " + config_.server + path);
@@ -234,7 +252,12 @@ Result<std::string> Client::List(const std::string& path, const ListOptions& opt
                                  const std::function<Status(json::object& item)>& each) {
   std::string cont;
   bool restarted = false;
-  for (;;) {
+  std::set<std::string> seen;  // continue tokens; one coming back would loop forever
+  for (int pages = 0;; ++pages) {
+    if (pages >= kMaxListPages) {
+      return Status(Kind::kServer, "GET " + path + ": still more after " + std::to_string(kMaxListPages) +
+                                       " pages; giving up (the server keeps sending continue tokens)");
+    }
     std::string q = Query({{"labelSelector", options.label_selector},
                            {"fieldSelector", options.field_selector},
                            {"limit", options.limit > 0 ? std::to_string(options.limit) : ""},
@@ -245,6 +268,7 @@ Result<std::string> Client::List(const std::string& path, const ListOptions& opt
       if (page.status().kind() == Kind::kGone && !cont.empty() && !restarted) {
         restarted = true;
         cont.clear();
+        seen.clear();
         continue;
       }
       return page.status();
@@ -265,6 +289,9 @@ Result<std::string> Client::List(const std::string& path, const ListOptions& opt
       if (auto* v = md->as_object().if_contains("resourceVersion"); v && v->is_string()) rv = std::string(v->as_string());
     }
     if (cont.empty()) return rv;
+    if (!seen.insert(cont).second) {
+      return Status(Kind::kServer, "GET " + path + ": the server sent the same continue token twice; giving up");
+    }
   }
 }
 

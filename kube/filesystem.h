@@ -9,11 +9,16 @@
 
 namespace kube {
 
+// The largest file read whole: kubeconfigs, token files and PEM files are
+// kilobytes; a kubeconfig with many clusters and embedded CAs is a few MiB.
+inline constexpr long long kMaxFileBytes = 16LL << 20;
+
 class FileSystem {
  public:
   virtual ~FileSystem() = default;
   // Returns the whole file, or kNotFound when it does not exist, or
-  // kInvalidConfig when it exists but cannot be read.
+  // kInvalidConfig when it exists but cannot be read, is not a regular
+  // file (a directory, a FIFO, a device) or is larger than kMaxFileBytes.
   virtual Result<std::string> Read(const std::string& path) const = 0;
   virtual bool Exists(const std::string& path) const = 0;
 };

@@ -295,9 +295,16 @@ class BeastTransport : public Transport {
       if (n == 0) continue;
       if (sink) {
         if (!(*sink)(std::string_view(chunk, n))) { stopped = true; break; }
-      } else {
-        out.body.append(chunk, n);
+        continue;
       }
+      bool error_answer = out.status < 200 || out.status >= 300;
+      size_t cap = error_answer ? kMaxErrorBody : kMaxBufferedBody;
+      out.body.append(chunk, std::min(n, cap - out.body.size()));
+      if (out.body.size() < cap) continue;
+      Close();  // left mid-body
+      if (error_answer) return out;
+      return Status(Kind::kServer, "the answer from " + url_.host + " is larger than " +
+                                       std::to_string(kMaxBufferedBody >> 20) + " MiB; nothing was read from it");
     }
     if (stopped || !parser.get().keep_alive()) Close();
     return out;

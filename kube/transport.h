@@ -37,6 +37,13 @@ struct HttpResponse {
 // connection is then closed, since it is left mid-body).
 using ChunkSink = std::function<bool(std::string_view chunk)>;
 
+// A 2xx body held whole (no ChunkSink) may be this large; a larger one is
+// an error. A page of 500 pods is a few MiB.
+inline constexpr size_t kMaxBufferedBody = 64u << 20;
+// Of any other answer's body (a Status, or an HTML page from a proxy),
+// this much is kept and the rest is not read: it only feeds one message.
+inline constexpr size_t kMaxErrorBody = 64u << 10;
+
 class Transport {
  public:
   virtual ~Transport() = default;

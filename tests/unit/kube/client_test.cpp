@@ -5,6 +5,9 @@
 #include <boost/test/unit_test.hpp>
 
 #include <deque>
+#include <filesystem>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <sstream>
 
 #include <boost/json.hpp>
@@ -73,6 +76,7 @@ struct Fixture {
   std::vector<std::chrono::milliseconds> slept;
   std::ostringstream log_out;
   Logger logger{0, &log_out};
+  ClientOptions options;
 
   std::unique_ptr<Client> Make(ClientConfig cc) {
     cc.server = cc.server.empty() ? "https://127.0.0.1:6443" : cc.server;
@@ -83,7 +87,7 @@ struct Fixture {
     d.env = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
     d.sleep = [this](std::chrono::milliseconds m) { slept.push_back(m); };
     d.log = &logger;
-    return std::make_unique<Client>(cc, ClientOptions{}, d);
+    return std::make_unique<Client>(cc, options, d);
   }
 };
 
@@ -209,6 +213,55 @@ BOOST_AUTO_TEST_CASE(a_write_answered_with_a_body_that_is_not_json_is_an_error_n
   BOOST_CHECK(r.status().message().find("not JSON") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(retry_after_longer_than_the_request_timeout_gives_up_with_the_servers_message) {
+  options.timeout = std::chrono::seconds(3);
+  auto c = Make({});
+  script.responses = {Resp(429, R"({"kind":"Status","status":"Failure","message":"slow down","reason":"TooManyRequests","code":429})",
+                           {{"Retry-After", "3600"}})};
+  auto r = c->Get("/x");
+  BOOST_CHECK_EQUAL(script.seen.size(), 1u);
+  BOOST_CHECK(slept.empty());
+  BOOST_CHECK_EQUAL(r.status().kind(), Kind::kTooManyRequests);
+  BOOST_CHECK(r.status().message().find("slow down") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(retry_after_99999999999_is_cut_not_a_crash) {
+  auto c = Make({});
+  script.responses = {Resp(503, kStatus503, {{"Retry-After", "99999999999999999999999"}}), Resp(200, "{}")};
+  BOOST_REQUIRE(c->Get("/x").ok());
+  BOOST_REQUIRE_EQUAL(slept.size(), 1u);
+  BOOST_CHECK(slept[0] == std::chrono::seconds(60));
+  script.seen.clear();
+  script.responses = {Resp(503, kStatus503, {{"Retry-After", "-5"}})};
+  BOOST_CHECK(!c->Get("/x").ok());  // not a wait: no retry
+  BOOST_CHECK_EQUAL(script.seen.size(), 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_continue_token_that_comes_back_ends_the_list) {
+  auto c = Make({});
+  for (int i = 0; i < 5; ++i) {
+    script.responses.push_back(Resp(200, R"({"metadata":{"continue":"again"},"items":[{"metadata":{"name":"a"}}]})"));
+  }
+  int items = 0;
+  auto r = c->List("/api/v1/pods", {}, [&](boost::json::object&) {
+    ++items;
+    return Status::Ok();
+  });
+  BOOST_REQUIRE(!r.ok());
+  BOOST_CHECK(r.status().message().find("same continue token twice") != std::string::npos);
+  BOOST_CHECK_EQUAL(script.seen.size(), 2u);
+}
+
+BOOST_AUTO_TEST_CASE(a_list_that_never_ends_is_cut) {
+  auto c = Make({});
+  for (int i = 0; i <= 10000; ++i) {
+    script.responses.push_back(Resp(200, R"({"metadata":{"continue":"t)" + std::to_string(i) + R"("},"items":[]})"));
+  }
+  auto r = c->List("/api/v1/pods", {}, [&](boost::json::object&) { return Status::Ok(); });
+  BOOST_REQUIRE(!r.ok());
+  BOOST_CHECK(r.status().message().find("still more after 10000 pages") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(server_warnings_printed_once_each) {
   auto c = Make({});
   Headers h = {{"Warning", "299 - \"v1 ComponentStatus is deprecated\""}};
@@ -236,6 +289,45 @@ BOOST_AUTO_TEST_CASE(verbose_log_never_shows_token_or_secret_data) {
 BOOST_AUTO_TEST_CASE(service_proxy_path) {
   BOOST_CHECK_EQUAL(Client::ServiceProxyPath("ml", "phi", "http", "/v1/chat/completions"),
                     "/api/v1/namespaces/ml/services/phi:http/proxy/v1/chat/completions");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// The real disk: files that are not regular, or too large, are refused
+// before they are opened (a FIFO would block, /dev/zero never ends).
+BOOST_AUTO_TEST_SUITE(real_filesystem)
+
+BOOST_AUTO_TEST_CASE(a_fifo_a_directory_and_a_device_are_refused_at_once) {
+  std::string dir = std::filesystem::temp_directory_path() / ("lm-fs-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::string fifo = dir + "/fifo";
+  BOOST_REQUIRE_EQUAL(::mkfifo(fifo.c_str(), 0600), 0);
+  kube::RealFileSystem fs;
+  for (const std::string& path : {fifo, dir, std::string("/dev/zero")}) {
+    auto r = fs.Read(path);
+    BOOST_TEST_CONTEXT(path) {
+      BOOST_REQUIRE(!r.ok());
+      BOOST_CHECK(r.status().message().find("not a regular file") != std::string::npos);
+    }
+  }
+  std::filesystem::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(a_token_file_that_is_a_directory_is_an_error_not_an_anonymous_request) {
+  std::string dir = std::filesystem::temp_directory_path();
+  Script script;
+  kube::RealFileSystem fs;
+  ClientConfig cc;
+  cc.server = "https://127.0.0.1:6443";
+  cc.token_file = dir;
+  ClientDeps d;
+  d.transport = [&](const TransportOptions&) { return std::make_unique<FakeTransport>(&script); };
+  d.fs = &fs;
+  Client c(cc, ClientOptions{}, d);
+  auto r = c.Get("/version");
+  BOOST_REQUIRE(!r.ok());
+  BOOST_CHECK_EQUAL(r.status().kind(), Kind::kCredential);
+  BOOST_CHECK(script.seen.empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
