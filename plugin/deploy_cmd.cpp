@@ -99,8 +99,11 @@ Status Act(App& app, kube::Client& client, const DeployOptions& o, const std::ve
       applied.push_back(answer);
       return;
     }
+    // As kubectl words them; a dry run creates nothing, so it applied.
+    bool created = c.creates && o.dry_run == kube::DryRun::kNone;
     const char* verb = c.op == Change::Op::kLabelNode     ? " labeled"
                        : c.op == Change::Op::kUnlabelNode ? " unlabeled"
+                       : created                          ? " created"
                                                           : " serverside-applied";
     app.out << c.what << verb << suffix << "\n";
   });

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "plugin/model_flags.h"
+#include "kube/json_fields.h"
 #include "plugin/ownership.h"
 
 namespace lm {
@@ -132,7 +133,15 @@ kube::Result<std::vector<Change>> PlanDeployChanges(const DeploySpec& spec, cons
     std::string name(obj.at("metadata").at("name").as_string());
     c.what = KindForOutput(obj) + "/" + name;
     c.object = obj;
-    c.creates = !existing.objects.count(c.path);
+    auto found = existing.objects.find(c.path);
+    c.creates = found == existing.objects.end();
+    // An object that is ours is applied only as the very object that was
+    // checked: one deleted and made again by someone else since has another
+    // uid, which the API server refuses to change.
+    if (!c.creates) {
+      std::string uid = kube::StrField(kube::ObjField(&found->second, "metadata"), "uid");
+      if (!uid.empty()) c.object["metadata"].as_object()["uid"] = uid;
+    }
     c.undo_hint = "kubectl delete " + KindForOutput(obj) + " " + name + " -n " + spec.namespace_;
     changes.push_back(std::move(c));
   }

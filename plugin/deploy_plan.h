@@ -52,7 +52,8 @@ struct Existing {
 };
 
 // The changes, in order: label the planned nodes that lack the label, apply
-// each object, then unlabel the nodes an earlier run labelled that no
+// each object (created when absent; applied with the uid that was checked
+// when it exists), then unlabel the nodes an earlier run labelled that no
 // longer pass. Refuses (kAlreadyExists, nothing to change) when an object
 // of the same name exists that is not this deployment's.
 kube::Result<std::vector<Change>> PlanDeployChanges(const DeploySpec& spec,

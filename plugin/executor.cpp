@@ -18,6 +18,48 @@ struct Done {
   std::string uid;  // of an object this run created
 };
 
+// Creates the object rather than applying it, so that one of its name that
+// appeared since the plan was made is refused (409 AlreadyExists), never
+// merged into. Then hands the created fields to the apply manager: the API
+// server records a create as an Update, and a later apply by the same
+// manager name would conflict with it (seen on kube-apiserver v1.36: "Apply
+// failed with 1 conflict: conflict with "kubectl-lm""). The managedFields
+// entry is rewritten from Update to Apply, on the resourceVersion just
+// created, as kubectl's csaupgrade does when it moves client-side apply to
+// server-side apply. A create records defaulted fields too; one apply of
+// the same object right after leaves exactly the applied fields owned, so
+// that the next identical deploy changes nothing (not even managedFields).
+kube::Result<json::value> CreateForApply(kube::Client& client, const Change& c, const ExecuteOptions& o) {
+  auto created = client.Create(c.path.substr(0, c.path.rfind('/')), c.object, o.field_manager, kube::DryRun::kNone);
+  if (!created.ok() && created.status().kind() == Kind::kAlreadyExists) {
+    return Status(Kind::kAlreadyExists, c.what + " appeared after deploy looked, and not by this run: it is left as "
+                                                 "it is (choose another --name or namespace)");
+  }
+  if (!created.ok()) return created.status().WithContext("create " + c.what);
+  const json::object* md = kube::ObjField(created->if_object(), "metadata");
+  json::array fields;
+  if (const json::array* mf = kube::ArrField(md, "managedFields")) fields = *mf;
+  for (auto& f : fields) {
+    json::object* e = f.if_object();
+    if (e && kube::StrField(e, "manager") == o.field_manager && kube::StrField(e, "operation") == "Update") {
+      (*e)["operation"] = "Apply";
+    }
+  }
+  json::object patch{{"metadata", {{"managedFields", std::move(fields)},
+                                   {"resourceVersion", kube::StrField(md, "resourceVersion")}}}};
+  const std::string uid = kube::StrField(md, "uid");
+  auto adopted = client.MergePatch(c.path, patch, o.field_manager, kube::DryRun::kNone);
+  if (adopted.ok()) {
+    json::object object = c.object;
+    object["metadata"].as_object()["uid"] = uid;  // this very object, not one made again since
+    adopted = client.Apply(c.path, object, o.field_manager, false, kube::DryRun::kNone);
+    if (adopted.ok()) return adopted;
+  }
+  // Not left half-made: the object goes again, by the uid just created.
+  client.Delete(c.path, kube::DryRun::kNone, uid);
+  return adopted.status().WithContext("take over the fields of " + c.what);
+}
+
 Status Do(kube::Client& client, const Change& c, const ExecuteOptions& o, json::value* answer) {
   switch (c.op) {
     case Change::Op::kLabelNode:
@@ -30,7 +72,11 @@ Status Do(kube::Client& client, const Change& c, const ExecuteOptions& o, json::
       return Status::Ok();
     }
     case Change::Op::kApply: {
-      auto r = client.Apply(c.path, c.object, o.field_manager, o.force_conflicts, o.dry_run);
+      // A dry run creates nothing, so has no race to lose: it applies.
+      auto r = c.creates && o.dry_run == kube::DryRun::kNone
+                   ? CreateForApply(client, c, o)
+                   : client.Apply(c.path, c.object, o.field_manager, o.force_conflicts, o.dry_run);
+      if (!r.ok() && c.creates && o.dry_run == kube::DryRun::kNone) return r.status();
       if (!r.ok()) return r.status().WithContext("apply " + c.what);
       *answer = std::move(*r);
       return Status::Ok();

@@ -24,7 +24,8 @@ struct Change {
   boost::json::object object;   // kApply: the object to apply
   std::string label_key;        // kLabelNode, kUnlabelNode
   std::string uid;              // kDelete: delete only this object, not a newer one of its name
-  bool creates = false;         // kApply: the object was absent, so undo deletes it
+  bool creates = false;         // kApply: the object was absent: it is created (refused if it
+                                // appeared meanwhile), and undo deletes it
   std::string undo_hint;        // the command that undoes this change by hand
 };
 

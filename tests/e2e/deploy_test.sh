@@ -59,8 +59,14 @@ kubectl delete deployment e2e-hold-h100 -n lm-e2e >/dev/null
 test_case "deploy phi-3-mini --wait: scheduled on a node that passed the check, Available, status Ready"
 run kubectl lm deploy phi-3-mini --wait --timeout 2m
 expect_rc 0
-expect_out_contains "deployment.apps/phi-3-mini serverside-applied"
+expect_out_contains "deployment.apps/phi-3-mini created"
 expect_err_contains "phi-3-mini is ready at http://phi-3-mini.default.svc/v1"
+# Created, not applied (so a same-named object that appeared meanwhile
+# would be refused), and then its fields handed to the apply manager, so
+# that later applies do not conflict with the create.
+expect_eq "$(kubectl get deployment phi-3-mini --show-managed-fields -o json |
+  json_get '[(m["manager"], m["operation"]) for m in d["metadata"]["managedFields"] if m["manager"] == "kubectl-lm"]')" \
+  "[('kubectl-lm', 'Apply')]"
 run kubectl wait --for=condition=Available deployment/phi-3-mini --timeout=30s
 expect_rc 0
 node=$(kubectl get pods -l kubectl-lm.io/deployment=phi-3-mini -o 'jsonpath={.items[0].spec.nodeName}')
@@ -94,6 +100,7 @@ test_case "a changed deploy updates in place"
 uid=$(kubectl get deployment phi-3-mini -o 'jsonpath={.metadata.uid}')
 run kubectl lm deploy phi-3-mini --context-length 2048
 expect_rc 0
+expect_out_contains "deployment.apps/phi-3-mini serverside-applied"
 expect_eq "$(kubectl get deployment phi-3-mini -o 'jsonpath={.metadata.uid}')" "$uid"
 expect_eq "$(kubectl get deployment phi-3-mini -o 'jsonpath={.spec.template.spec.containers[0].env[?(@.name=="LM_MAX_MODEL_LEN")].value}')" "2048"
 

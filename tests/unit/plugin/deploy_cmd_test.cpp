@@ -30,11 +30,33 @@ harness::Handler Applied(const std::string& uid) {
   };
 }
 
+// The server's answer to a create: the object with a uid, a
+// resourceVersion, and the create recorded as an Update by kubectl-lm.
+harness::Handler Created(const std::string& uid) {
+  return [uid](const kube::HttpRequest& req) -> kube::Result<kube::HttpResponse> {
+    json::object o = json::parse(req.body).as_object();
+    json::object& md = o["metadata"].as_object();
+    md["uid"] = uid;
+    md["resourceVersion"] = "7";
+    md["managedFields"] = json::array{json::object{{"manager", "kubectl-lm"}, {"operation", "Update"},
+                                                   {"fieldsType", "FieldsV1"}, {"fieldsV1", json::object{}}}};
+    kube::HttpResponse r;
+    r.status = 201;
+    r.body = json::serialize(o);
+    return r;
+  };
+}
+
+const std::string kServices = "/api/v1/namespaces/ml/services";
+const std::string kDeployments = "/apis/apps/v1/namespaces/ml/deployments";
+
 struct DeployFixture : Harness {
   DeployFixture() {
     harness::ServeIdleCluster(api);
     harness::AllowEverything(api);
     api.On("PATCH", "/api/v1/nodes/*", 200, json::object{{"kind", "Node"}});
+    api.On("POST", kServices, Created("svc-uid"));
+    api.On("POST", kDeployments, Created("dep-uid"));
     api.On("PATCH", kService, Applied("svc-uid"));
     api.On("PATCH", kDeployment, Applied("dep-uid"));
   }
@@ -58,6 +80,10 @@ struct DeployFixture : Harness {
 std::string LabelPatch(const std::string& node) { return "PATCH /api/v1/nodes/" + node + "?fieldManager=kubectl-lm"; }
 const std::string kApplyService = "PATCH " + kService + "?fieldManager=kubectl-lm&fieldValidation=Strict";
 const std::string kApplyDeployment = "PATCH " + kDeployment + "?fieldManager=kubectl-lm&fieldValidation=Strict";
+const std::string kCreateService = "POST " + kServices + "?fieldManager=kubectl-lm";
+const std::string kAdoptService = "PATCH " + kService + "?fieldManager=kubectl-lm";
+const std::string kCreateDeployment = "POST " + kDeployments + "?fieldManager=kubectl-lm";
+const std::string kAdoptDeployment = "PATCH " + kDeployment + "?fieldManager=kubectl-lm";
 
 }  // namespace
 
@@ -72,15 +98,24 @@ BOOST_AUTO_TEST_CASE(first_deploy_gathers_checks_labels_then_applies) {
   for (const auto& n : kFits) want.push_back("GET /api/v1/nodes/" + n);
   for (int i = 0; i < 5; ++i) want.push_back("POST /apis/authorization.k8s.io/v1/selfsubjectaccessreviews");
   for (const auto& n : kFits) want.push_back(LabelPatch(n));
-  want.push_back(kApplyService);
-  want.push_back(kApplyDeployment);
+  // Absent objects are created, never applied over something that appeared
+  // meanwhile; each create's fields then go to the apply manager, and one
+  // apply leaves exactly the applied fields owned.
+  for (const auto& w : {kCreateService, kAdoptService, kApplyService, kCreateDeployment, kAdoptDeployment,
+                        kApplyDeployment}) {
+    want.push_back(w);
+  }
   auto calls = api.Calls();
   BOOST_CHECK_EQUAL_COLLECTIONS(calls.begin(), calls.end(), want.begin(), want.end());
   // The label patch sets exactly our key.
   BOOST_CHECK_EQUAL(json::serialize(api.WriteBody(5)), std::string(R"({"metadata":{"labels":{")") + kKey + R"(":"true"}}})");
+  BOOST_CHECK_EQUAL(json::serialize(api.WriteBody(10)),
+                    R"({"metadata":{"managedFields":[{"manager":"kubectl-lm","operation":"Apply","fieldsType":"FieldsV1","fieldsV1":{}}],"resourceVersion":"7"}})");
+  // ... and that apply is of the very object created.
+  BOOST_CHECK_EQUAL(api.WriteBody(11).at("metadata").at("uid").as_string(), "svc-uid");
   BOOST_CHECK_EQUAL(out.str(), "node/gpu-a100-0 labeled\nnode/gpu-h100-0 labeled\nnode/gpu-l4-0 labeled\n"
-                               "node/gpu-t4-0 labeled\nservice/phi-3-mini serverside-applied\n"
-                               "deployment.apps/phi-3-mini serverside-applied\n");
+                               "node/gpu-t4-0 labeled\nservice/phi-3-mini created\n"
+                               "deployment.apps/phi-3-mini created\n");
   BOOST_CHECK(err.str().find("secret-token-never-printed") == std::string::npos);
 }
 
@@ -99,6 +134,8 @@ BOOST_AUTO_TEST_CASE(rerun_labels_nothing_new_and_unlabels_nodes_that_no_longer_
   std::vector<std::string> want = {kApplyService, kApplyDeployment, LabelPatch("gpu-gone")};
   auto writes = NonReviewWrites();
   BOOST_CHECK_EQUAL_COLLECTIONS(writes.begin(), writes.end(), want.begin(), want.end());
+  // Applied only as the objects that were checked: by their uid.
+  BOOST_CHECK_EQUAL(api.WriteBody(5).at("metadata").at("uid").as_string(), "Service-uid");
   BOOST_CHECK_EQUAL(json::serialize(api.WriteBody(7)), std::string(R"({"metadata":{"labels":{")") + kKey + R"(":null}}})");
 }
 
@@ -140,29 +177,43 @@ BOOST_AUTO_TEST_CASE(failed_apply_undoes_exactly_this_runs_labels_and_objects) {
     item.as_object()["metadata"].as_object()["labels"].as_object()[kKey] = "true";
     api.On("GET", "/api/v1/nodes/gpu-h100-0", 200, item);
   }
-  api.On("PATCH", kDeployment, 500, harness::StatusBody(500, "InternalError", "etcd is down"));
+  api.On("POST", kDeployments, 500, harness::StatusBody(500, "InternalError", "etcd is down"));
   api.On("DELETE", kService, 200, json::object{{"kind", "Status"}});
   BOOST_CHECK_EQUAL(Run({"deploy", "phi-3-mini"}), 1);
   std::vector<std::string> want = {LabelPatch("gpu-a100-0"), LabelPatch("gpu-l4-0"), LabelPatch("gpu-t4-0"),
-                                   kApplyService, kApplyDeployment,
+                                   kCreateService, kAdoptService, kApplyService, kCreateDeployment,
                                    // undo, newest first
                                    "DELETE " + kService, LabelPatch("gpu-t4-0"), LabelPatch("gpu-l4-0"),
                                    LabelPatch("gpu-a100-0")};
   auto writes = NonReviewWrites();
   BOOST_CHECK_EQUAL_COLLECTIONS(writes.begin(), writes.end(), want.begin(), want.end());
   // The Service is deleted only as the object this run created.
-  BOOST_CHECK_EQUAL(api.WriteBody(10).at("preconditions").at("uid").as_string(), "svc-uid");
-  BOOST_CHECK_EQUAL(err.str(), "error: apply deployment.apps/phi-3-mini: Error from server (InternalError): etcd is down\n");
+  BOOST_CHECK_EQUAL(api.WriteBody(12).at("preconditions").at("uid").as_string(), "svc-uid");
+  BOOST_CHECK_EQUAL(err.str(), "error: create deployment.apps/phi-3-mini: Error from server (InternalError): etcd is down\n");
+}
+
+BOOST_AUTO_TEST_CASE(a_service_that_appears_between_the_check_and_the_create_is_refused_and_left_alone) {
+  // GET said 404; by the create, someone else's Service of that name exists.
+  api.On("POST", kServices, 409, harness::StatusBody(409, "AlreadyExists", "services \"phi-3-mini\" already exists"));
+  BOOST_CHECK_EQUAL(Run({"deploy", "phi-3-mini"}), 1);
+  for (const auto& w : NonReviewWrites()) {
+    BOOST_CHECK_MESSAGE(w.find("/services/phi-3-mini") == std::string::npos, "touched the foreign Service: " + w);
+  }
+  BOOST_CHECK_EQUAL(err.str(), "error: service/phi-3-mini appeared after deploy looked, and not by this run: it is "
+                               "left as it is (choose another --name or namespace)\n");
+  // This run's labels are gone again.
+  auto writes = NonReviewWrites();
+  BOOST_CHECK_EQUAL(writes.size(), 4u + 1u + 4u);
 }
 
 BOOST_AUTO_TEST_CASE(an_undo_that_fails_is_reported_with_the_command_that_finishes_it) {
-  api.On("PATCH", kDeployment, 500, harness::StatusBody(500, "InternalError", "etcd is down"));
+  api.On("POST", kDeployments, 500, harness::StatusBody(500, "InternalError", "etcd is down"));
   api.On("DELETE", kService, 200, json::object{{"kind", "Status"}});
   // gpu-l4-0 takes the label, then refuses to give it back.
   api.On("PATCH", "/api/v1/nodes/gpu-l4-0", 403, harness::StatusBody(403, "Forbidden", "no"));
   api.On("PATCH", "/api/v1/nodes/gpu-l4-0", 200, json::object{{"kind", "Node"}}, 1);
   BOOST_CHECK_EQUAL(Run({"deploy", "phi-3-mini"}), 1);
-  BOOST_CHECK_EQUAL(err.str(), std::string("error: apply deployment.apps/phi-3-mini: Error from server "
+  BOOST_CHECK_EQUAL(err.str(), std::string("error: create deployment.apps/phi-3-mini: Error from server "
                                            "(InternalError): etcd is down; undoing this run failed too, so these "
                                            "are left: node/gpu-l4-0 (kubectl label node gpu-l4-0 ") +
                                    kKey + "-)\n");
