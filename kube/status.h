@@ -30,6 +30,7 @@ enum class Kind {
   kServer,            // other 4xx / 5xx
   kCredential,        // exec plugin or token file failure
   kInternal,          // a bug or an unexpected library failure
+  kInterrupted,       // SIGINT or SIGTERM stopped a command
 };
 
 class Status {

@@ -40,6 +40,7 @@ Deps SystemDeps() {
   d.clock = [] { return std::chrono::system_clock::now(); };
   d.sleep = [](std::chrono::milliseconds t) { std::this_thread::sleep_for(t); };
   d.stdin_is_terminal = ::isatty(0) != 0;
+  d.catch_interrupts = CatchSignals;
   return d;
 }
 
@@ -156,7 +157,7 @@ int Run(const std::vector<std::string>& argv, const Deps& deps) {
   kube::Status s = it->run(app, inv->args);
   if (!s.ok()) {
     err << FormatError(s) << "\n";
-    return kExitError;
+    return s.kind() == kube::Kind::kInterrupted ? kExitInterrupted : kExitError;  // as a shell reports SIGINT
   }
   return kExitOk;
 }

@@ -14,11 +14,12 @@
 #include "kube/kubeconfig.h"
 #include "kube/log.h"
 #include "kube/status.h"
+#include "plugin/interrupts.h"
 #include "plugin/options.h"
 
 namespace lm {
 
-enum ExitCode { kExitOk = 0, kExitError = 1 };
+enum ExitCode { kExitOk = 0, kExitError = 1, kExitInterrupted = 130 };
 
 // Every side effect a command may have, in one value. main() passes the
 // real ones (SystemDeps); a unit test passes string streams, an in-memory
@@ -31,6 +32,8 @@ struct Deps : kube::ClientDeps {
   std::istream* in = nullptr;
   std::ostream* out = nullptr;
   std::ostream* err = nullptr;
+  // Interrupts (SIGINT, SIGTERM) while a command changes the cluster.
+  std::function<std::unique_ptr<Interrupts>()> catch_interrupts;
 };
 
 // The process's own: std::cin/cout/cerr, the disk, fork/exec, the

@@ -89,6 +89,9 @@ kube::Status RunDelete(App& app, DeleteOptions& o, const std::vector<std::string
   ExecuteOptions eo;
   eo.dry_run = dry_run;
   eo.undo_on_failure = false;  // what is deleted cannot be put back; a re-run finishes the job
+  eo.finish_hint = "kubectl lm delete " + name;
+  auto interrupts = app.deps.catch_interrupts ? app.deps.catch_interrupts() : nullptr;
+  eo.interrupts = interrupts.get();
   return Execute(**client, *changes, eo, [&](const Change& c, const json::value&) { print(c); });
 }
 

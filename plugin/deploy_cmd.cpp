@@ -92,6 +92,8 @@ Status Act(App& app, kube::Client& client, const DeployOptions& o, const std::ve
   eo.dry_run = o.dry_run;
   eo.field_manager = o.field_manager;
   eo.force_conflicts = o.force_conflicts;
+  auto interrupts = app.deps.catch_interrupts ? app.deps.catch_interrupts() : nullptr;
+  eo.interrupts = interrupts.get();
   std::vector<json::value> applied;
   const std::string suffix = DryRunSuffix(o.dry_run);
   Status s = Execute(client, changes, eo, [&](const Change& c, const json::value& answer) {

@@ -18,6 +18,37 @@ struct Done {
   std::string uid;  // of an object this run created
 };
 
+// The patch that hands the fields `object` records as this manager's
+// Update to its Apply, on the object's resourceVersion; other managers'
+// entries (a controller writing status) are kept as they are.
+json::object AdoptPatch(const json::value& object, const std::string& manager) {
+  const json::object* md = kube::ObjField(object.if_object(), "metadata");
+  json::array fields;
+  if (const json::array* mf = kube::ArrField(md, "managedFields")) fields = *mf;
+  for (auto& f : fields) {
+    json::object* e = f.if_object();
+    if (e && kube::StrField(e, "manager") == manager && kube::StrField(e, "operation") == "Update") {
+      (*e)["operation"] = "Apply";
+    }
+  }
+  return {{"metadata", {{"managedFields", std::move(fields)}, {"resourceVersion", kube::StrField(md, "resourceVersion")}}}};
+}
+
+// How often AdoptFields reads again after a controller changed the object
+// in between (the Deployment controller writes status at once).
+constexpr int kAdoptAttempts = 5;
+
+kube::Result<json::value> AdoptFields(kube::Client& client, const Change& c, const ExecuteOptions& o,
+                                      json::value current) {
+  for (int attempt = 1;; ++attempt) {
+    auto r = client.MergePatch(c.path, AdoptPatch(current, o.field_manager), o.field_manager, kube::DryRun::kNone);
+    if (r.ok() || r.status().kind() != Kind::kConflict || attempt == kAdoptAttempts) return r;
+    auto again = client.Get(c.path);
+    if (!again.ok()) return again.status();
+    current = std::move(*again);
+  }
+}
+
 // Creates the object rather than applying it, so that one of its name that
 // appeared since the plan was made is refused (409 AlreadyExists), never
 // merged into. Then hands the created fields to the apply manager: the API
@@ -36,19 +67,8 @@ kube::Result<json::value> CreateForApply(kube::Client& client, const Change& c, 
                                                  "it is (choose another --name or namespace)");
   }
   if (!created.ok()) return created.status().WithContext("create " + c.what);
-  const json::object* md = kube::ObjField(created->if_object(), "metadata");
-  json::array fields;
-  if (const json::array* mf = kube::ArrField(md, "managedFields")) fields = *mf;
-  for (auto& f : fields) {
-    json::object* e = f.if_object();
-    if (e && kube::StrField(e, "manager") == o.field_manager && kube::StrField(e, "operation") == "Update") {
-      (*e)["operation"] = "Apply";
-    }
-  }
-  json::object patch{{"metadata", {{"managedFields", std::move(fields)},
-                                   {"resourceVersion", kube::StrField(md, "resourceVersion")}}}};
-  const std::string uid = kube::StrField(md, "uid");
-  auto adopted = client.MergePatch(c.path, patch, o.field_manager, kube::DryRun::kNone);
+  const std::string uid = kube::StrField(kube::ObjField(created->if_object(), "metadata"), "uid");
+  auto adopted = AdoptFields(client, c, o, *created);
   if (adopted.ok()) {
     json::object object = c.object;
     object["metadata"].as_object()["uid"] = uid;  // this very object, not one made again since
@@ -113,12 +133,27 @@ Status Undo(kube::Client& client, const Done& d, const ExecuteOptions& o) {
   return Status::Ok();
 }
 
-Status UndoAll(kube::Client& client, const std::vector<Done>& done, const ExecuteOptions& o, const Status& cause) {
+// "node/gpu-0 (kubectl label node gpu-0 KEY-); ..." for `done`.
+std::string Leftovers(std::vector<Done>::const_iterator begin, std::vector<Done>::const_iterator end) {
   std::string left;
-  for (auto it = done.rbegin(); it != done.rend(); ++it) {
-    Status s = Undo(client, *it, o);
-    if (s.ok()) continue;
+  for (auto it = begin; it != end; ++it) {
     left += (left.empty() ? "" : "; ") + it->change->what + " (" + it->change->undo_hint + ")";
+  }
+  return left;
+}
+
+void TellLeft(const ExecuteOptions& o, const std::string& left) {
+  if (o.interrupts) o.interrupts->SetLeftBehind(left);
+}
+
+Status UndoAll(kube::Client& client, std::vector<Done> done, const ExecuteOptions& o, const Status& cause) {
+  std::string left;
+  while (!done.empty()) {
+    Done d = done.back();
+    done.pop_back();
+    Status s = Undo(client, d, o);
+    if (!s.ok()) left += (left.empty() ? "" : "; ") + d.change->what + " (" + d.change->undo_hint + ")";
+    TellLeft(o, left + (left.empty() || done.empty() ? "" : "; ") + Leftovers(done.begin(), done.end()));
   }
   if (left.empty()) return cause;
   return Status(cause.kind(), cause.message() + "; undoing this run failed too, so these are left: " + left);
@@ -131,13 +166,17 @@ Status Execute(kube::Client& client, const std::vector<Change>& changes, const E
   std::vector<Done> made;
   for (const Change& c : changes) {
     json::value answer;
-    Status s = Do(client, c, o, &answer);
+    Status s = o.interrupts && o.interrupts->Requested()
+                   ? Status(Kind::kInterrupted, o.undo_on_failure ? "interrupted; this run's changes were undone"
+                                                                  : "interrupted; " + o.finish_hint + " finishes the job")
+                   : Do(client, c, o, &answer);
     if (!s.ok()) {
       if (!o.undo_on_failure || o.dry_run != kube::DryRun::kNone) return s;
       return UndoAll(client, made, o, s);
     }
     std::string uid = kube::StrField(kube::ObjField(answer.if_object(), "metadata"), "uid");
     made.push_back({&c, uid});
+    if (o.undo_on_failure) TellLeft(o, Leftovers(made.begin(), made.end()));
     if (done) done(c, answer);
   }
   return Status::Ok();

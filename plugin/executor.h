@@ -13,6 +13,7 @@
 
 #include "kube/client.h"
 #include "kube/status.h"
+#include "plugin/interrupts.h"
 
 namespace lm {
 
@@ -34,6 +35,10 @@ struct ExecuteOptions {
   std::string field_manager = "kubectl-lm";
   bool force_conflicts = false;
   bool undo_on_failure = true;  // false where a step cannot be undone (delete)
+  // Asked before each step; an interrupt stops the run there and, with
+  // undo_on_failure, undoes it. Told after each step what is left.
+  Interrupts* interrupts = nullptr;
+  std::string finish_hint;      // the command that finishes an interrupted run
 };
 
 // Called after each change succeeds, with the server's answer (null for
@@ -45,7 +50,8 @@ using ChangeDone = std::function<void(const Change& change, const boost::json::v
 // object created is deleted by its uid; an object that existed keeps the
 // update) and returns the failure with context. When an undo step fails
 // too, the message ends with what is left and the commands that remove it.
-// Dry runs undo nothing: nothing was changed.
+// Dry runs undo nothing: nothing was changed. An interrupt is handled as
+// a failure of the next step ("interrupted"), before it starts.
 kube::Status Execute(kube::Client& client, const std::vector<Change>& changes, const ExecuteOptions& options,
                      const ChangeDone& done);
 

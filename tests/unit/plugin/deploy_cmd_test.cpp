@@ -206,6 +206,22 @@ BOOST_AUTO_TEST_CASE(a_service_that_appears_between_the_check_and_the_create_is_
   BOOST_CHECK_EQUAL(writes.size(), 4u + 1u + 4u);
 }
 
+BOOST_AUTO_TEST_CASE(an_interrupt_stops_before_the_next_step_and_undoes_this_run) {
+  interrupt_before_step = 2;  // after two nodes are labelled
+  BOOST_CHECK_EQUAL(Run({"deploy", "phi-3-mini"}), 130);
+  std::vector<std::string> want = {LabelPatch("gpu-a100-0"), LabelPatch("gpu-h100-0"),
+                                   LabelPatch("gpu-h100-0"), LabelPatch("gpu-a100-0")};
+  auto writes = NonReviewWrites();
+  BOOST_CHECK_EQUAL_COLLECTIONS(writes.begin(), writes.end(), want.begin(), want.end());
+  BOOST_CHECK_EQUAL(json::serialize(api.WriteBody(7)), std::string(R"({"metadata":{"labels":{")") + kKey + R"(":null}}})");
+  BOOST_CHECK_EQUAL(err.str(), "error: interrupted; this run's changes were undone\n");
+  // A second interrupt at any point would have said what was left.
+  BOOST_REQUIRE_EQUAL(left_behind.size(), 4u);
+  BOOST_CHECK(left_behind[1].find("node/gpu-h100-0 (kubectl label node gpu-h100-0 " + std::string(kKey) + "-)") !=
+              std::string::npos);
+  BOOST_CHECK_EQUAL(left_behind.back(), "");
+}
+
 BOOST_AUTO_TEST_CASE(an_undo_that_fails_is_reported_with_the_command_that_finishes_it) {
   api.On("POST", kDeployments, 500, harness::StatusBody(500, "InternalError", "etcd is down"));
   api.On("DELETE", kService, 200, json::object{{"kind", "Status"}});

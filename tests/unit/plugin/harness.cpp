@@ -140,6 +140,16 @@ lm::Deps Harness::MakeDeps() {
     now += m;
   };
   d.stdin_is_terminal = stdin_is_terminal;
+  d.catch_interrupts = [this]() -> std::unique_ptr<lm::Interrupts> {
+    struct Fake : lm::Interrupts {
+      Harness* h;
+      int asked = 0;
+      explicit Fake(Harness* harness) : h(harness) {}
+      bool Requested() override { return h->interrupt_before_step >= 0 && asked++ >= h->interrupt_before_step; }
+      void SetLeftBehind(const std::string& text) override { h->left_behind.push_back(text); }
+    };
+    return std::make_unique<Fake>(this);
+  };
   return d;
 }
 

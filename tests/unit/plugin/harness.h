@@ -73,6 +73,9 @@ struct Harness {
   std::chrono::system_clock::time_point now;  // moved only by sleeping
   std::vector<std::chrono::milliseconds> slept;
   bool stdin_is_terminal = false;
+  // An interrupt comes before the executor's step number N (from 0); -1: none.
+  int interrupt_before_step = -1;
+  std::vector<std::string> left_behind;  // what each step said would be left
 
   // A kubeconfig at ~/.kube/config: server https://127.0.0.1:6443, a token
   // user, namespace "ml".

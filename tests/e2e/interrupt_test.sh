@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# SIGINT and SIGTERM sent to deploy after each of its write requests in
+# turn, on the real cluster (the writes counted from -v=6): every time, the
+# node labels and kubectl-lm's objects equal either the snapshot before
+# deploy or that of a completed deploy, and a re-run completes it.
+set -euo pipefail
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+snapshot() {
+  kubectl get deployments,services,secrets -A -l app.kubernetes.io/managed-by=kubectl-lm -o name
+  kubectl get nodes -o 'jsonpath={range .items[*]}{.metadata.name} {.metadata.labels}{"\n"}{end}'
+}
+is_write() { [[ $1 =~ \ (POST|PATCH|DELETE)\ https://[^\ ]+\ 20[01]\  ]] && [[ $1 != *selfsubjectaccessreviews* ]]; }
+
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+deploy=(kubectl lm deploy phi-3-mini --name e2e-int --hf-token-from-env)
+export HF_TOKEN=hf_e2e_interrupt_token  # a Secret too: one more kind of object to undo
+
+before=$(snapshot)
+"${deploy[@]}" -v=6 2>"$T/full.log" >/dev/null
+after=$(snapshot)
+writes=0
+while IFS= read -r line; do if is_write "$line"; then writes=$((writes + 1)); fi; done <"$T/full.log"
+kubectl lm delete e2e-int >/dev/null
+[ "$(snapshot)" == "$before" ] || fail "delete did not restore the cluster"
+
+for sig in INT TERM; do
+  test_case "SIG$sig after each of deploy's $writes writes: the cluster is as before, or as a completed deploy leaves it"
+  undone=0
+  for k in $(seq 1 "$writes"); do
+    rm -f "$T/fifo"
+    mkfifo "$T/fifo"
+    "${deploy[@]}" -v=6 2>"$T/fifo" >/dev/null &
+    pid=$!
+    n=0
+    while IFS= read -r line; do
+      if is_write "$line"; then
+        n=$((n + 1))
+        [ "$n" -ne "$k" ] || kill -"$sig" "$pid" 2>/dev/null || true
+      fi
+    done <"$T/fifo"
+    RC=0
+    wait "$pid" || RC=$?
+    state=$(snapshot)
+    if [ "$RC" -eq 130 ] && [ "$state" == "$before" ]; then undone=$((undone + 1)); fi
+    if [ "$state" != "$before" ] && [ "$state" != "$after" ]; then
+      fail "SIG$sig after write $k (exit $RC) left the cluster half-changed: $(diff <(echo "$before") <(echo "$state") || true)"
+    fi
+    run "${deploy[@]}"
+    expect_rc 0 "(re-run after SIG$sig at write $k)"
+    expect_eq "$(snapshot)" "$after" "(re-run after SIG$sig at write $k)"
+    kubectl lm delete e2e-int >/dev/null
+  done
+  # The signal must have stopped deploys mid-way, not only come too late.
+  [ "$undone" -gt 0 ] || fail "no SIG$sig stopped a deploy and undid it"
+  echo "  $undone of $writes runs were stopped and undone; the others had finished"
+done
+
+finish
