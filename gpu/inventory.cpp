@@ -1,5 +1,7 @@
 #include "gpu/inventory.h"
 
+#include <limits>
+
 #include <algorithm>
 
 #include <boost/json.hpp>
@@ -66,21 +68,23 @@ bool IsGpuResource(const std::string& name) {
   return name == "nvidia.com/gpu" || name == "nvidia.com/gpu.shared" || name.rfind("nvidia.com/mig-", 0) == 0;
 }
 
-long long NodeGpus::allocatable() const {
+namespace {
+
+// Counts from labels and quantities can be anything up to 2^63-1: their
+// sums stop there instead of wrapping to a negative number.
+long long Sum(const std::vector<GpuResource>& resources, long long (*of)(const GpuResource&)) {
   long long n = 0;
-  for (const auto& r : resources) n += r.allocatable;
+  for (const auto& r : resources) {
+    if (__builtin_add_overflow(n, of(r), &n)) return std::numeric_limits<long long>::max();
+  }
   return n;
 }
-long long NodeGpus::requested() const {
-  long long n = 0;
-  for (const auto& r : resources) n += r.requested;
-  return n;
-}
-long long NodeGpus::free() const {
-  long long n = 0;
-  for (const auto& r : resources) n += r.free();
-  return n;
-}
+
+}  // namespace
+
+long long NodeGpus::allocatable() const { return Sum(resources, [](const GpuResource& r) { return r.allocatable; }); }
+long long NodeGpus::requested() const { return Sum(resources, [](const GpuResource& r) { return r.requested; }); }
+long long NodeGpus::free() const { return Sum(resources, [](const GpuResource& r) { return r.free(); }); }
 std::vector<Taint> NodeGpus::untolerated_taints() const {
   std::vector<Taint> out;
   for (const auto& t : taints) {

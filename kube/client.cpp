@@ -77,7 +77,8 @@ std::string Query(std::initializer_list<std::pair<std::string, std::string>> par
 }
 
 Client::Client(ClientConfig config, ClientOptions options, ClientDeps deps)
-    : config_(std::move(config)), options_(std::move(options)), deps_(std::move(deps)) {
+    : config_(std::move(config)), options_(std::move(options)), deps_(std::move(deps)),
+      server_for_log_(RedactUrl(config_.server)) {
   if (!deps_.log) deps_.log = &quiet_;
   if (!deps_.sleep) deps_.sleep = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
   if (!deps_.env) deps_.env = ProcessEnv();
@@ -161,7 +162,7 @@ Status Client::AddAuth(Headers& headers, bool* used_exec) {
 void Client::LogRequest(const HttpRequest& req) const {
   const Logger& log = *deps_.log;
   if (!log.V(7)) return;
-  log.Info(7, "Request " + req.method + " " + config_.server + req.target);
+  log.Info(7, "Request " + req.method + " " + server_for_log_ + req.target);
   for (const auto& [k, v] : req.headers) log.Info(7, "    " + k + ": " + RedactHeader(k, v));
   if (log.V(8) && !req.body.empty()) log.Info(8, "Request Body: " + log.BodyForLog(req.body));
 }
@@ -169,7 +170,7 @@ void Client::LogRequest(const HttpRequest& req) const {
 void Client::LogResponse(const HttpRequest& req, const HttpResponse& resp, std::chrono::milliseconds took,
                          bool streamed) const {
   const Logger& log = *deps_.log;
-  log.Info(6, req.method + " " + config_.server + req.target + " " + std::to_string(resp.status) + " " +
+  log.Info(6, req.method + " " + server_for_log_ + req.target + " " + std::to_string(resp.status) + " " +
                   resp.reason + " in " + std::to_string(took.count()) + " milliseconds");
   if (!log.V(8)) return;
   log.Info(8, "Response Headers:");
@@ -205,7 +206,7 @@ Result<HttpResponse> Client::Do(const std::string& method, const std::string& pa
     Result<HttpResponse> r = Conn().RoundTrip(req, sink);
     auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
     if (!r.ok()) {
-      deps_.log->Info(6, req.method + " " + config_.server + req.target + "  in " + std::to_string(took.count()) +
+      deps_.log->Info(6, req.method + " " + server_for_log_ + req.target + "  in " + std::to_string(took.count()) +
                              " milliseconds: " + r.status().message());
       return r.status();
     }
@@ -231,7 +232,7 @@ Result<HttpResponse> Client::Do(const std::string& method, const std::string& pa
     if ((resp.status == 429 || resp.status >= 500) && wait >= 0 && retries < options_.max_retries && in_time) {
       ++retries;
       deps_.log->Info(4, "Got a Retry-After " + std::to_string(wait) + "s response for attempt " +
-                             std::to_string(retries) + " to " + config_.server + path);
+                             std::to_string(retries) + " to " + server_for_log_ + path);
       deps_.sleep(std::chrono::seconds(wait));
       continue;
     }

@@ -106,6 +106,7 @@ class Client {
   ClientConfig config_;
   ClientOptions options_;
   ClientDeps deps_;
+  std::string server_for_log_;  // the server with any password in it masked
   Logger quiet_;
   std::unique_ptr<ExecProvider> exec_;
   std::unique_ptr<Transport> transport_;

@@ -1,5 +1,6 @@
 #include "kube/exec_credential.h"
 
+#include "kube/printable.h"
 #include "kube/rfc3339.h"
 
 #include <cerrno>
@@ -21,10 +22,13 @@ namespace json = boost::json;
 constexpr char kV1[] = "client.authentication.k8s.io/v1";
 constexpr char kV1beta1[] = "client.authentication.k8s.io/v1beta1";
 
+// An installHint as one printable line: its line breaks become spaces and
+// any other control byte (an escape sequence) is shown, not sent to the
+// terminal.
 std::string OneLine(std::string s) {
   for (auto& c : s) if (c == '\n' || c == '\r' || c == '\t') c = ' ';
   while (!s.empty() && s.back() == ' ') s.pop_back();
-  return s;
+  return Printable(s);
 }
 
 const json::string* GetString(const json::object& o, const char* key) {

@@ -52,6 +52,18 @@ void Walk(boost::json::value& v) {
 
 }  // namespace
 
+std::string RedactUrl(std::string_view url) {
+  std::string u(url);
+  auto scheme = u.find("://");
+  size_t start = scheme == std::string::npos ? 0 : scheme + 3;
+  size_t end = u.find_first_of("/?#", start);
+  size_t at = u.rfind('@', end == std::string::npos ? u.size() : end);
+  if (at == std::string::npos || at < start) return u;
+  size_t colon = u.find(':', start);
+  if (colon == std::string::npos || colon > at) return u;  // a user name alone is not secret
+  return u.substr(0, colon + 1) + "xxxxx" + u.substr(at);
+}
+
 void Logger::Info(int level, std::string_view msg) const {
   if (!V(level)) return;
   auto now = std::chrono::system_clock::now();

@@ -32,6 +32,10 @@ class Logger {
   std::ostream* err_ = nullptr;
 };
 
+// "https://user:secret@host" -> "https://user:xxxxx@host", as Go's
+// url.Redacted() prints it; other URLs unchanged.
+std::string RedactUrl(std::string_view url);
+
 // "Authorization: Bearer abc" -> "Bearer <masked>"; other headers unchanged.
 std::string RedactHeader(std::string_view name, std::string_view value);
 

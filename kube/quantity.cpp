@@ -6,8 +6,6 @@ namespace kube {
 namespace {
 
 using i128 = __int128;
-// Beyond this many nano-units we refuse rather than overflow (about 1.7e29 units).
-constexpr i128 kMaxNanos = (static_cast<i128>(1) << 126);
 
 Status Invalid(std::string_view text) {
   return Status(Kind::kInvalidArgument,

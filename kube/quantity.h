@@ -16,6 +16,9 @@
 
 namespace kube {
 
+// The largest magnitude a Quantity holds, in nano-units (about 8.5e28 units).
+inline constexpr __int128 kMaxNanos = static_cast<__int128>(1) << 126;
+
 class Quantity {
  public:
   Quantity() = default;
@@ -32,7 +35,12 @@ class Quantity {
   }
   bool operator==(const Quantity& o) const { return nanos_ == o.nanos_; }
   bool operator<(const Quantity& o) const { return nanos_ < o.nanos_; }
-  Quantity operator+(const Quantity& o) const { return Quantity(nanos_ + o.nanos_); }
+  // Saturates instead of overflowing: hostile quantities add up to a bound.
+  Quantity operator+(const Quantity& o) const {
+    __int128 sum;
+    if (__builtin_add_overflow(nanos_, o.nanos_, &sum)) sum = nanos_ > 0 ? kMaxNanos : -kMaxNanos;
+    return Quantity(sum > kMaxNanos ? kMaxNanos : sum < -kMaxNanos ? -kMaxNanos : sum);
+  }
   Quantity operator-(const Quantity& o) const { return Quantity(nanos_ - o.nanos_); }
 
   // The value rounded up to a whole unit, as Quantity.Value() does

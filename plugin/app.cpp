@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 #include <unistd.h>
 
+#include "kube/json_fields.h"
 #include "plugin/commands.h"
 #include "plugin/completion.h"
 #include "plugin/deploy.h"
@@ -116,7 +117,8 @@ int RunComplete(const std::vector<std::string>& argv, const Deps& deps) {
     std::string resolved = path;
     if (auto p = resolved.find("{ns}"); p != std::string::npos) resolved.replace(p, 4, (*client)->config().namespace_);
     (*client)->List(resolved, lo, [&](boost::json::object& o) {
-      result.push_back(std::string(o.at("metadata").at("name").as_string()));
+      std::string n = kube::StrField(kube::ObjField(&o, "metadata"), "name");
+      if (!n.empty()) result.push_back(n);
       return kube::Status::Ok();
     });
     return result;

@@ -54,9 +54,7 @@ class SseReader {
     if (ec || !v.is_object()) return;
     auto* choices = v.as_object().if_contains("choices");
     if (!choices || !choices->is_array() || choices->as_array().empty()) return;
-    auto& first = choices->as_array()[0];
-    if (!first.is_object()) return;
-    auto* delta = first.as_object().if_contains("delta");
+    auto* delta = choices->as_array()[0].is_object() ? choices->as_array()[0].as_object().if_contains("delta") : nullptr;
     if (!delta || !delta->is_object()) return;
     auto* content = delta->as_object().if_contains("content");
     if (content && content->is_string()) {
@@ -89,7 +87,8 @@ Status Ask(App& app, kube::Client& client, const ChatTarget& t, json::array& mes
     const json::value* content = nullptr;
     if (!ec && v.is_object()) {
       if (auto* choices = v.as_object().if_contains("choices"); choices && choices->is_array() && !choices->as_array().empty()) {
-        if (auto* msg = choices->as_array()[0].as_object().if_contains("message"); msg && msg->is_object()) {
+        const json::object* first = choices->as_array()[0].if_object();
+        if (auto* msg = first ? first->if_contains("message") : nullptr; msg && msg->is_object()) {
           content = msg->as_object().if_contains("content");
         }
       }

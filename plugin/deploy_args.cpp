@@ -1,7 +1,10 @@
 // kubectl lm deploy's flags, as one table, and its arguments as a value.
 #include <boost/json.hpp>
 
+#include <algorithm>
+
 #include "kube/names.h"
+#include "kube/printable.h"
 #include "kube/quantity.h"
 #include "plugin/deploy.h"
 #include "plugin/options.h"
@@ -30,7 +33,15 @@ std::vector<Flag<DeployOptions>> DeployFlagTable() {
   std::vector<F> t;
   AddPlanFlags(t, &DeployOptions::plan);
   t.push_back(Text({"name", 0, "NAME", "name of the deployment (default: the model's)"}, &DeployOptions::name));
-  t.push_back(Text({"image", 0, "IMAGE", "inference image (default: the one this build names)"}, &DeployOptions::image));
+  t.push_back({{"image", 0, "IMAGE", "inference image (default: the one this build names)"},
+               [](DeployOptions& o, const std::string& v) {
+                 // An image reference is printable ASCII, without spaces.
+                 bool ok = !v.empty() && v.size() <= 512 &&
+                           std::all_of(v.begin(), v.end(), [](char c) { return c > 0x20 && c < 0x7f; });
+                 if (!ok) return Invalid("image", kube::Printable(v), "use an image reference such as registry/name:tag");
+                 o.image = v;
+                 return std::string();
+               }});
   t.push_back({{"hf-token-secret", 0, "NAME[:KEY]", "Secret holding the Hugging Face token (key default: token)"},
                [](DeployOptions& o, const std::string& v) {
                  auto colon = v.find(':');

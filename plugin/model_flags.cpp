@@ -4,6 +4,7 @@
 
 #include <boost/algorithm/string/join.hpp>
 
+#include "kube/printable.h"
 #include "plugin/suggest.h"
 
 namespace lm {
@@ -11,6 +12,19 @@ namespace {
 
 using kube::Kind;
 using kube::Status;
+
+// Hugging Face's rule for repo ids (huggingface_hub validate_repo_id).
+bool ValidRepoId(const std::string& id) {
+  auto slash = id.find('/');
+  if (id.size() > 96 || slash == std::string::npos || slash == 0 || slash + 1 == id.size() ||
+      id.find('/', slash + 1) != std::string::npos) {
+    return false;
+  }
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+           c == '.' || c == '/';
+  });
+}
 
 }  // namespace
 
@@ -72,6 +86,10 @@ kube::Result<gpu::Model> ResolveModel(const std::string& name, const PlanFlags& 
                                               " (kubectl lm models lists them; a Hugging Face repo id with "
                                               "--params, --layers, --heads, --kv-heads, --head-dim and "
                                               "--max-context describes your own)");
+  }
+  if (!ValidRepoId(name)) {
+    return Status(Kind::kInvalidArgument, "invalid model \"" + kube::Printable(name) + "\": a Hugging Face repo id is "
+                                          "ORG/NAME of letters, digits, '-', '_' and '.' (at most 96 characters)");
   }
   std::vector<std::string> missing;
   if (!f.params_b) missing.push_back("--params");

@@ -169,7 +169,7 @@ Phase DerivePhase(const json::object& deployment, const std::vector<json::object
   p.reason = "waiting for the Deployment's pods to be created";
   if (auto* conds = Arr(Obj(&deployment, "status"), "conditions")) {
     for (const auto& c : *conds) {
-      const json::object* co = &c.as_object();
+      const json::object* co = c.if_object();
       if (Str(co, "type") == "ReplicaFailure" && Str(co, "status") == "True") p.reason = Str(co, "message");
     }
   }

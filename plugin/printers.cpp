@@ -2,6 +2,8 @@
 
 #include "plugin/flags.h"
 
+#include <algorithm>
+
 #include <boost/json.hpp>
 #include <yaml-cpp/yaml.h>
 
@@ -55,7 +57,14 @@ void Emit(YAML::Emitter& e, const json::value& v) {
       // Quote strings a YAML reader would take for another type ("true", "8", "").
       bool needs_quotes = s.empty() || s == "true" || s == "false" || s == "null" || s == "~" ||
                           s.find_first_not_of("0123456789.+-eE") == std::string::npos;
-      if (needs_quotes) e << YAML::DoubleQuoted;
+      // Escape what a YAML reader would take for a line break or drop: a
+      // carriage return, U+2028/U+2029, any control or non-ASCII byte.
+      bool needs_escapes = std::any_of(s.begin(), s.end(), [](char ch) {
+        unsigned char c = static_cast<unsigned char>(ch);
+        return c < 0x20 || c >= 0x7f;
+      });
+      if (needs_quotes || needs_escapes) e << YAML::DoubleQuoted;
+      if (needs_escapes) e << YAML::EscapeNonAscii;
       e << s;
       break;
     }

@@ -14,35 +14,52 @@ namespace lm {
 namespace json = boost::json;
 namespace {
 
-// Every {{key}} in the template sits inside double quotes (or is a bare
-// number): escaping quotes, backslashes and line breaks keeps any value
-// one YAML scalar, unchanged.
-std::string Fill(std::string text, const std::map<std::string, std::string>& values) {
-  for (const auto& [k, v] : values) {
-    std::string escaped;
-    for (char c : v) {
-      if (c == '\n') { escaped += "\\n"; continue; }
-      if (c == '\t') { escaped += "\\t"; continue; }
-      if (c == '"' || c == '\\') escaped += '\\';
-      escaped += c;
-    }
-    std::string key = "{{" + k + "}}";
-    for (size_t p = text.find(key); p != std::string::npos; p = text.find(key, p + escaped.size())) {
-      text.replace(p, key.size(), escaped);
+// A value inside a double-quoted YAML scalar: quotes, backslashes and every
+// control character escaped, so that it stays one scalar, unchanged.
+std::string Escape(const std::string& v) {
+  std::string escaped;
+  for (unsigned char c : v) {
+    if (c == '"' || c == '\\') {
+      escaped += '\\';
+      escaped += static_cast<char>(c);
+    } else if (c < 0x20 || c == 0x7f) {
+      char b[8];
+      std::snprintf(b, sizeof b, "\\x%02x", c);
+      escaped += b;
+    } else {
+      escaped += static_cast<char>(c);
     }
   }
-  return text;
+  return escaped;
+}
+
+// Every {{key}} in the template sits inside double quotes (or is a bare
+// number). One pass over the template: a value is never read again, so a
+// value that holds "{{image}}" stays that text. A key without a value is
+// an error (a template and this file disagree).
+kube::Result<std::string> Fill(const std::string& text, const std::map<std::string, std::string>& values) {
+  std::string out;
+  size_t p = 0;
+  for (size_t open = text.find("{{"); open != std::string::npos; open = text.find("{{", p)) {
+    size_t close = text.find("}}", open + 2);
+    if (close == std::string::npos) break;
+    std::string key = text.substr(open + 2, close - open - 2);
+    auto it = values.find(key);
+    if (it == values.end()) return kube::Status(kube::Kind::kInternal, "no value for {{" + key + "}}");
+    out.append(text, p, open - p);
+    out += Escape(it->second);
+    p = close + 2;
+  }
+  return out + text.substr(p);
 }
 
 kube::Result<json::object> FromTemplate(const std::string& name, const std::map<std::string, std::string>& values) {
   auto it = ManifestTemplates().find(name);
   if (it == ManifestTemplates().end()) return kube::Status(kube::Kind::kInternal, "no manifest template " + name);
-  std::string text = Fill(it->second, values);
-  if (text.find("{{") != std::string::npos) {
-    return kube::Status(kube::Kind::kInternal, "manifest template " + name + " has an unfilled placeholder");
-  }
+  auto text = Fill(it->second, values);
+  if (!text.ok()) return text.status().WithContext("manifest template " + name);
   try {
-    return kube::YamlToJson(YAML::Load(text)).as_object();
+    return kube::YamlToJson(YAML::Load(*text)).as_object();
   } catch (const YAML::Exception& e) {
     return kube::Status(kube::Kind::kInternal, "manifest template " + name + ": " + e.what());
   }

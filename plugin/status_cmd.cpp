@@ -98,7 +98,7 @@ kube::Result<std::vector<DeploymentStatus>> GatherStatus(kube::Client& client, c
     if (auto* tmpl = Obj(Obj(Obj(&d, "spec"), "template"), "spec")) {
       if (auto* cs = tmpl->if_contains("containers"); cs && cs->is_array()) {
         for (const auto& c : cs->as_array()) {
-          const json::object* limits = Obj(Obj(&c.as_object(), "resources"), "limits");
+          const json::object* limits = Obj(Obj(c.if_object(), "resources"), "limits");
           if (!limits) continue;
           for (const auto& [k, v] : *limits) {
             std::string key(k);

@@ -45,7 +45,8 @@ kube::Status RunVersion(App& app, VersionOptions& o, const std::vector<std::stri
         server_error = v.status();
       } else {
         doc["serverVersion"] = *v;
-        if (auto* gv = v->as_object().if_contains("gitVersion"); gv && gv->is_string()) {
+        // Whatever the server sent, only a gitVersion string is shown.
+        if (auto* gv = v->is_object() ? v->as_object().if_contains("gitVersion") : nullptr; gv && gv->is_string()) {
           server_version = std::string(gv->as_string());
         }
       }

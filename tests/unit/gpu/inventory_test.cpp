@@ -1,6 +1,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "gpu/inventory.h"
+#include "gpu/placement.h"
 #include "tests/unit/gpu/fixtures.h"
 
 using namespace gpu;
@@ -129,3 +130,26 @@ BOOST_AUTO_TEST_CASE(tolerations_cover_gpu_taints_only) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// Regression: nvidia.com/gpu of 2^63 on a node made totals negative and
+// planning loop forever (tp *= 2 overflowed).
+BOOST_AUTO_TEST_CASE(gpu_counts_near_2_to_the_63_saturate_and_planning_ends) {
+  auto nodes = fixtures::Nodes();
+  auto& mig = fixtures::Node(nodes, "gpu-mig-0");
+  auto& alloc = mig["status"].as_object()["allocatable"].as_object();
+  alloc["nvidia.com/mig-1g.10gb"] = "9223372036854775807";
+  alloc["nvidia.com/mig-2g.20gb"] = "9223372036854775808";
+  auto& h100 = fixtures::Node(nodes, "gpu-h100-0");
+  h100["status"].as_object()["allocatable"].as_object()["nvidia.com/gpu"] = "9223372036854775808";
+  gpu::InventoryBuilder b;
+  for (auto& n : nodes) b.AddNode(n.as_object());
+  auto inv = b.Finish();
+  for (const auto& n : inv) {
+    BOOST_CHECK_GE(n.allocatable(), 0);
+    BOOST_CHECK_GE(n.free(), 0);
+  }
+  gpu::PlanRequest r;
+  r.model = gpu::FindModel("phi-3-mini");
+  auto plan = gpu::PlanPlacement(r, inv);
+  BOOST_CHECK(plan.ok);
+}

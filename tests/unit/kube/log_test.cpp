@@ -44,3 +44,9 @@ BOOST_AUTO_TEST_CASE(levels_and_truncation) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_CASE(a_password_in_the_server_url_is_masked) {
+  BOOST_CHECK_EQUAL(kube::RedactUrl("https://alice:s3cret@api.example:6443/prefix"), "https://alice:xxxxx@api.example:6443/prefix");
+  BOOST_CHECK_EQUAL(kube::RedactUrl("https://alice@api.example:6443"), "https://alice@api.example:6443");
+  BOOST_CHECK_EQUAL(kube::RedactUrl("https://api.example:6443/a@b"), "https://api.example:6443/a@b");
+}

@@ -256,3 +256,38 @@ BOOST_AUTO_TEST_CASE(client_dry_run_sends_only_reads) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// Values from the command line cannot add YAML keys or expand templates.
+BOOST_FIXTURE_TEST_SUITE(deploy_injection, DeployFixture)
+
+BOOST_AUTO_TEST_CASE(a_carriage_return_in_a_repo_id_is_refused_up_front) {
+  BOOST_CHECK_EQUAL(Run({"deploy", "org/m\r\nevil: 1", "--params", "1", "--layers", "2", "--heads", "2",
+                         "--kv-heads", "2", "--head-dim", "64", "--max-context", "4096", "--name", "m"}),
+                    1);
+  BOOST_CHECK(api.Calls().empty());
+  BOOST_CHECK_EQUAL(err.str(), "error: invalid model \"org/m\\x0d\\x0aevil: 1\": a Hugging Face repo id is ORG/NAME "
+                               "of letters, digits, '-', '_' and '.' (at most 96 characters)\n");
+}
+
+BOOST_AUTO_TEST_CASE(braces_in_a_value_are_not_expanded) {
+  BOOST_REQUIRE_EQUAL(Run({"deploy", "phi-3-mini", "--dry-run=client", "-o", "json", "--image", "reg/{{name}}:1"}), 0);
+  json::value list = json::parse(out.str());
+  bool seen = false;
+  for (const auto& o : list.at("items").as_array()) {
+    if (o.at("kind").as_string() != "Deployment") continue;
+    seen = true;
+    BOOST_CHECK_EQUAL(o.at("spec").at("template").at("spec").at("containers").at(0).at("image").as_string(),
+                      "reg/{{name}}:1");
+  }
+  BOOST_CHECK(seen);
+}
+
+BOOST_AUTO_TEST_CASE(line_separators_in_yaml_output_are_escaped) {
+  // U+2028 is a line break to YAML readers such as PyYAML: printed raw in
+  // a plain scalar it would start a new key.
+  BOOST_REQUIRE_EQUAL(Run({"deploy", "phi-3-mini", "--dry-run=client", "--storage-class", "fast\u2028evil: 1"}), 0);
+  BOOST_CHECK(out.str().find("\u2028") == std::string::npos);
+  BOOST_CHECK(out.str().find("\"fast\\u2028evil: 1\"") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
