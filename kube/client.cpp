@@ -85,7 +85,7 @@ Client::Client(ClientConfig config, ClientOptions options, ClientDeps deps)
   if (!deps_.environment) deps_.environment = ProcessEnviron();
   if (config_.exec) {
     exec_ = std::make_unique<ExecProvider>(*config_.exec, config_.exec_cluster_json, deps_.runner, deps_.environment,
-                                           deps_.clock, deps_.stdin_is_terminal);
+                                           deps_.clock, deps_.stdin_is_terminal, options_.exec_timeout);
   }
   if (config_.insecure_skip_tls_verify) {
     deps_.log->Warning("insecure-skip-tls-verify is set: the server's certificate is not checked, "

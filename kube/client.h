@@ -42,6 +42,7 @@ struct ClientDeps {
 
 struct ClientOptions {
   std::chrono::milliseconds timeout{0};  // --request-timeout; 0 = none
+  std::chrono::milliseconds exec_timeout{0};  // exec plugins; 0 = their defaults (exec_credential.h)
   std::string user_agent = "kubectl-lm";
   int max_retries = 10;
 };

@@ -7,6 +7,8 @@
 #include <cstring>
 #include <ctime>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -39,7 +41,7 @@ const json::string* GetString(const json::object& o, const char* key) {
 }  // namespace
 
 Result<ProcessResult> RealProcessRunner::Run(const std::vector<std::string>& argv, const std::vector<std::string>& env,
-                                             bool pass_stdin) {
+                                             bool pass_stdin, std::chrono::milliseconds timeout) {
   int out[2];
   if (::pipe2(out, O_CLOEXEC) != 0) return Status(Kind::kCredential, std::string("pipe: ") + std::strerror(errno));
   posix_spawn_file_actions_t fa;
@@ -63,15 +65,33 @@ Result<ProcessResult> RealProcessRunner::Run(const std::vector<std::string>& arg
   }
   ProcessResult r;
   char buf[8192];
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::string failure;
   for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    pollfd p{out[0], POLLIN, 0};
+    int ready = left.count() > 0 ? ::poll(&p, 1, static_cast<int>(std::min<long long>(left.count(), 1 << 30))) : 0;
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready == 0) {
+      failure = "did not finish within " +
+                (timeout.count() % 1000 ? std::to_string(timeout.count()) + " ms" : std::to_string(timeout.count() / 1000) + " s") +
+                " (set KUBECTL_LM_EXEC_TIMEOUT to wait longer)";
+      break;
+    }
     ssize_t n = ::read(out[0], buf, sizeof buf);
-    if (n > 0) { r.out.append(buf, n); continue; }
     if (n < 0 && errno == EINTR) continue;
-    break;
+    if (n <= 0) break;
+    r.out.append(buf, n);
+    if (r.out.size() > kMaxPluginOutput) {
+      failure = "wrote more than " + std::to_string(kMaxPluginOutput >> 20) + " MiB to stdout";
+      break;
+    }
   }
   ::close(out[0]);
+  if (!failure.empty()) ::kill(pid, SIGKILL);
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+  if (!failure.empty()) return Status(Kind::kCredential, "exec: executable " + argv[0] + " " + failure);
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return r;
 }
@@ -120,13 +140,14 @@ Result<Credential> ParseExecCredential(const ExecConfig& exec, std::string_view 
 }
 
 ExecProvider::ExecProvider(ExecConfig exec, std::string cluster_json, ProcessRunner* runner, Environ environ, Clock clock,
-                           bool stdin_is_terminal)
+                           bool stdin_is_terminal, std::chrono::milliseconds timeout)
     : exec_(std::move(exec)),
       cluster_json_(std::move(cluster_json)),
       runner_(runner),
       environ_(std::move(environ)),
       clock_(std::move(clock)),
-      stdin_is_terminal_(stdin_is_terminal) {}
+      stdin_is_terminal_(stdin_is_terminal),
+      timeout_(timeout) {}
 
 Result<Credential> ExecProvider::Get() {
   if (cached_ && (!cached_->expiry || clock_() < *cached_->expiry)) return *cached_;
@@ -158,7 +179,8 @@ Result<Credential> ExecProvider::Get() {
   std::vector<std::string> argv{exec_.command};
   argv.insert(argv.end(), exec_.args.begin(), exec_.args.end());
   ++runs_;
-  auto r = runner_->Run(argv, env, interactive);
+  auto timeout = timeout_.count() > 0 ? timeout_ : interactive ? kInteractiveExecTimeout : kExecTimeout;
+  auto r = runner_->Run(argv, env, interactive, timeout);
   if (!r.ok()) {
     if (r.status().kind() == Kind::kNotFound) {
       std::string hint = exec_.install_hint.empty()

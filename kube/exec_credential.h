@@ -30,21 +30,33 @@ struct ProcessResult {
   std::string out;  // stdout
 };
 
+// The most an exec plugin may write to stdout: an ExecCredential with a
+// certificate and key is a few KiB.
+inline constexpr size_t kMaxPluginOutput = 1u << 20;
+
+// How long an exec plugin may run. client-go waits forever; a plugin that
+// hangs (a dead network, a prompt nobody sees) would hang kubectl-lm with
+// it. Two minutes is ample for a token; an interactive login (a browser,
+// a device code) gets ten. KUBECTL_LM_EXEC_TIMEOUT (a duration) overrides.
+inline constexpr std::chrono::seconds kExecTimeout{120};
+inline constexpr std::chrono::seconds kInteractiveExecTimeout{600};
+
 // Spawns processes: the seam that lets tests run the exec protocol in memory.
 class ProcessRunner {
  public:
   virtual ~ProcessRunner() = default;
   // Runs argv[0] (looked up on PATH when it has no '/') with exactly `env`
   // ("NAME=value") and no shell. Returns kNotFound when the executable does
-  // not exist.
+  // not exist; kills it, and returns an error, when it runs past `timeout`
+  // or writes more than kMaxPluginOutput.
   virtual Result<ProcessResult> Run(const std::vector<std::string>& argv, const std::vector<std::string>& env,
-                                    bool pass_stdin) = 0;
+                                    bool pass_stdin, std::chrono::milliseconds timeout) = 0;
 };
 
 class RealProcessRunner : public ProcessRunner {
  public:
   Result<ProcessResult> Run(const std::vector<std::string>& argv, const std::vector<std::string>& env,
-                            bool pass_stdin) override;
+                            bool pass_stdin, std::chrono::milliseconds timeout) override;
 };
 
 // The KUBERNETES_EXEC_INFO document for this call.
@@ -55,8 +67,9 @@ Result<Credential> ParseExecCredential(const ExecConfig& exec, std::string_view 
 
 class ExecProvider {
  public:
+  // `timeout` 0: kExecTimeout, or kInteractiveExecTimeout when interactive.
   ExecProvider(ExecConfig exec, std::string cluster_json, ProcessRunner* runner, Environ environ, Clock clock,
-               bool stdin_is_terminal);
+               bool stdin_is_terminal, std::chrono::milliseconds timeout = {});
 
   // Returns the cached credential while it is valid, else runs the plugin.
   Result<Credential> Get();
@@ -72,6 +85,7 @@ class ExecProvider {
   Environ environ_;  // inherited by the plugin, as client-go's os.Environ()
   Clock clock_;
   bool stdin_is_terminal_;
+  std::chrono::milliseconds timeout_;
   std::optional<Credential> cached_;
   int runs_ = 0;
 };

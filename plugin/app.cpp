@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "kube/json_fields.h"
+#include "kube/printable.h"
 #include "plugin/commands.h"
 #include "plugin/completion.h"
 #include "plugin/deploy.h"
@@ -55,6 +56,14 @@ kube::Result<std::unique_ptr<kube::Client>> App::Connect() const {
   if (!cc.ok()) return cc.status();
   kube::ClientOptions options;
   options.timeout = global.request_timeout;
+  if (auto t = deps.env("KUBECTL_LM_EXEC_TIMEOUT"); t && !t->empty()) {
+    auto d = ParseTimeout(*t);
+    if (!d.ok() || d->count() <= 0) {
+      return kube::Status(kube::Kind::kInvalidConfig, "invalid KUBECTL_LM_EXEC_TIMEOUT \"" + kube::Printable(*t) +
+                                                          "\": use a duration such as 5m");
+    }
+    options.exec_timeout = *d;
+  }
   options.user_agent = UserAgent();
   kube::ClientDeps cd = deps;  // the client's part of them
   cd.log = &log;

@@ -22,6 +22,10 @@ struct ChatTarget {
   std::string ns, service, model;
 };
 
+// One event line of the stream: a delta of a few tokens is well under a
+// KiB; a server that never sends a newline must not fill our memory.
+constexpr size_t kMaxSseLine = 1u << 20;
+
 // Reads "data: {...}" lines of a server-sent event stream and prints each
 // delta's content; returns the whole reply.
 class SseReader {
@@ -31,6 +35,10 @@ class SseReader {
     for (char c : chunk) {
       if (c != '\n') {
         line_ += c;
+        if (line_.size() > kMaxSseLine) {
+          too_long_ = true;
+          return false;  // stop reading: the connection is dropped
+        }
         continue;
       }
       if (!line_.empty() && line_.back() == '\r') line_.pop_back();
@@ -45,6 +53,7 @@ class SseReader {
     return true;
   }
   const std::string& reply() const { return reply_; }
+  bool too_long() const { return too_long_; }
   bool done() const { return done_; }
 
  private:
@@ -66,6 +75,7 @@ class SseReader {
   std::ostream& out_;
   std::string line_, reply_;
   bool done_ = false;
+  bool too_long_ = false;
 };
 
 Status Ask(App& app, kube::Client& client, const ChatTarget& t, json::array& messages, bool stream, int max_tokens) {
@@ -78,6 +88,10 @@ Status Ask(App& app, kube::Client& client, const ChatTarget& t, json::array& mes
     kube::ChunkSink sink = [&](std::string_view chunk) { return reader.Feed(chunk); };
     auto r = client.Do("POST", path, json::serialize(body), "application/json", &sink);
     if (!r.ok()) return r.status();
+    if (reader.too_long()) {
+      return Status(Kind::kServer, "the model server sent an event line longer than " +
+                                       std::to_string(kMaxSseLine >> 10) + " KiB; stopped reading");
+    }
     reply = reader.reply();
   } else {
     auto r = client.Do("POST", path, json::serialize(body), "application/json");

@@ -62,7 +62,8 @@ std::string HeaderOf(const HttpRequest& r, const std::string& name) {
 class FakeRunner : public ProcessRunner {
  public:
   int runs = 0;
-  Result<ProcessResult> Run(const std::vector<std::string>&, const std::vector<std::string>&, bool) override {
+  Result<ProcessResult> Run(const std::vector<std::string>&, const std::vector<std::string>&, bool,
+                            std::chrono::milliseconds) override {
     ++runs;
     return ProcessResult{0, R"({"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"exec-)" +
                                 std::to_string(runs) + R"("}})"};

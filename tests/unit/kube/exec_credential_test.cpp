@@ -146,4 +146,34 @@ BOOST_AUTO_TEST_CASE(parse_checks_output) {
   BOOST_CHECK(*ok->expiry == system_clock::from_time_t(1795863600));  // 11:00:00Z
 }
 
+// Regression: a plugin that never exits blocked kubectl-lm forever, and
+// one that writes without end filled its memory.
+BOOST_AUTO_TEST_CASE(a_plugin_that_hangs_is_killed_at_its_timeout) {
+  RealProcessRunner runner;
+  FakeClock clock;
+  ExecConfig e;
+  e.command = "sleep";
+  e.args = {"30"};
+  e.api_version = "client.authentication.k8s.io/v1";
+  ExecProvider p(e, "", &runner, ProcessEnviron(), clock.fn(), false, std::chrono::milliseconds(300));
+  auto start = std::chrono::steady_clock::now();
+  auto c = p.Get();
+  BOOST_REQUIRE(!c.ok());
+  BOOST_CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+  BOOST_CHECK_EQUAL(c.status().message(), "exec: executable sleep did not finish within 300 ms "
+                                          "(set KUBECTL_LM_EXEC_TIMEOUT to wait longer)");
+}
+
+BOOST_AUTO_TEST_CASE(a_plugin_that_writes_without_end_is_cut_off) {
+  RealProcessRunner runner;
+  FakeClock clock;
+  ExecConfig e;
+  e.command = "yes";
+  e.api_version = "client.authentication.k8s.io/v1";
+  ExecProvider p(e, "", &runner, ProcessEnviron(), clock.fn(), false);
+  auto c = p.Get();
+  BOOST_REQUIRE(!c.ok());
+  BOOST_CHECK_EQUAL(c.status().message(), "exec: executable yes wrote more than 1 MiB to stdout");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

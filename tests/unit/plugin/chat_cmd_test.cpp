@@ -64,3 +64,15 @@ BOOST_AUTO_TEST_CASE(a_deployment_not_made_by_deploy_is_refused) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_FIXTURE_TEST_SUITE(chat_limits, ChatFixture)
+
+// Regression: a 512 MiB line without a newline grew to 1 GB in memory.
+BOOST_AUTO_TEST_CASE(an_endless_event_line_is_cut_off) {
+  api.On("POST", kProxy, 200, std::string("data: ") + std::string(3u << 20, 'x'));
+  BOOST_CHECK_EQUAL(Run({"chat", "phi", "hi"}), 1);
+  BOOST_CHECK_EQUAL(err.str(), "error: chat with phi: the model server sent an event line longer than 1024 KiB; "
+                               "stopped reading\n");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
