@@ -98,7 +98,32 @@ void PrintDocument(std::ostream& out, const json::value& doc, const std::string&
   out << (format == "yaml" ? ToYaml(doc) : ToPrettyJson(doc));
 }
 
-void PrintObjects(std::ostream& out, const std::vector<json::value>& objects, const std::string& format) {
+namespace {
+
+// A Secret's values replaced by "<masked>": kubectl-lm's output never holds
+// a secret, -o and --dry-run=client included. (kubectl get -o yaml would
+// print them; but the token deploy stores came from the user's
+// environment, and printing it would put it in terminals, CI logs and
+// GitOps repositories. For GitOps, --hf-token-secret names a Secret the
+// user manages.)
+json::value Masked(const json::value& object) {
+  const json::object* o = object.if_object();
+  const json::value* kind = o ? o->if_contains("kind") : nullptr;
+  if (!kind || !kind->is_string() || kind->as_string() != "Secret") return object;
+  json::object copy = *o;
+  for (const char* field : {"data", "stringData"}) {
+    if (auto* values = copy.if_contains(field); values && values->is_object()) {
+      for (auto& [k, v] : values->as_object()) v = "<masked>";
+    }
+  }
+  return copy;
+}
+
+}  // namespace
+
+void PrintObjects(std::ostream& out, const std::vector<json::value>& given, const std::string& format) {
+  std::vector<json::value> objects;
+  for (const auto& o : given) objects.push_back(Masked(o));
   if (format == "json") {
     json::array items(objects.begin(), objects.end());
     out << ToPrettyJson(json::object{{"apiVersion", "v1"}, {"kind", "List"}, {"items", std::move(items)}});

@@ -21,7 +21,8 @@ std::string ToPrettyJson(const boost::json::value& v);
 std::string ToYaml(const boost::json::value& v);
 
 // Several objects as kubectl prints them: YAML documents separated by
-// "---", or one JSON List.
+// "---", or one JSON List. A Secret's data and stringData values are
+// printed as "<masked>".
 void PrintObjects(std::ostream& out, const std::vector<boost::json::value>& objects, const std::string& format);
 
 // A kubectl-style table: upper-case headers, columns padded to the widest

@@ -291,3 +291,37 @@ BOOST_AUTO_TEST_CASE(line_separators_in_yaml_output_are_escaped) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// Where -o and --dry-run=client print the Secret deploy creates, its data
+// is masked: the token came from the environment, and kubectl-lm's output
+// never holds a secret (see the README).
+BOOST_FIXTURE_TEST_SUITE(deploy_secrets, DeployFixture)
+
+BOOST_AUTO_TEST_CASE(the_token_secret_is_masked_in_printed_objects) {
+  env["HF_TOKEN"] = "hf_unit_SECRET";
+  const std::string b64 = "aGZfdW5pdF9TRUNSRVQ=";
+  api.On("POST", "/api/v1/namespaces/ml/secrets", Created("sec-uid"));
+  api.On("PATCH", "/api/v1/namespaces/ml/secrets/phi-3-mini-hf-token", Applied("sec-uid"));
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"deploy", "llama-3.1-8b", "--name", "phi-3-mini", "--hf-token-from-env", "--dry-run=client"},
+           {"deploy", "llama-3.1-8b", "--name", "phi-3-mini", "--hf-token-from-env", "--dry-run=client", "-o", "json"},
+           {"deploy", "llama-3.1-8b", "--name", "phi-3-mini", "--hf-token-from-env", "-o", "yaml"}}) {
+    out.str("");
+    err.str("");
+    BOOST_TEST_CONTEXT(args.back()) {
+      int code = Run(args);
+      BOOST_CHECK_MESSAGE(code == 0, "err: " + err.str() + " out: " + out.str());
+      BOOST_CHECK(out.str().find("kind: Secret") != std::string::npos ||
+                  out.str().find("\"kind\": \"Secret\"") != std::string::npos);
+      BOOST_CHECK(out.str().find(b64) == std::string::npos);
+      BOOST_CHECK(out.str().find("hf_unit_SECRET") == std::string::npos);
+      BOOST_CHECK(out.str().find("<masked>") != std::string::npos);
+    }
+  }
+  // ... while the Secret sent to the server holds it.
+  bool sent = false;
+  for (const auto& r : api.requests()) sent = sent || (r.method == "POST" && r.body.find(b64) != std::string::npos);
+  BOOST_CHECK(sent);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
