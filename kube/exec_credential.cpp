@@ -99,7 +99,11 @@ Result<ProcessResult> RealProcessRunner::Run(const std::vector<std::string>& arg
 std::string ExecInfoJson(const ExecConfig& exec, bool interactive, const std::string& cluster_json) {
   json::object spec;
   spec["interactive"] = interactive;
-  if (exec.provide_cluster_info && !cluster_json.empty()) spec["cluster"] = json::parse(cluster_json);
+  if (exec.provide_cluster_info && !cluster_json.empty()) {
+    boost::system::error_code ec;
+    json::value cluster = json::parse(cluster_json, ec);
+    if (!ec) spec["cluster"] = std::move(cluster);
+  }
   json::object info;
   info["apiVersion"] = exec.api_version;
   info["kind"] = "ExecCredential";

@@ -206,7 +206,11 @@ std::string ExecClusterJson(const Cluster& cl, const std::string& ca_pem) {
   if (!ca_pem.empty()) c["certificate-authority-data"] = Base64Encode(ca_pem);
   if (!cl.proxy_url.empty()) c["proxy-url"] = cl.proxy_url;
   if (cl.disable_compression) c["disable-compression"] = true;
-  if (!cl.exec_extension_json.empty()) c["config"] = boost::json::parse(cl.exec_extension_json);
+  if (!cl.exec_extension_json.empty()) {
+    boost::system::error_code ec;
+    boost::json::value config = boost::json::parse(cl.exec_extension_json, ec);
+    if (!ec) c["config"] = std::move(config);
+  }
   return boost::json::serialize(c);
 }
 

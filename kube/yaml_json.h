@@ -11,8 +11,9 @@ namespace kube {
 // plain scalar that reads as true, false, null or a number becomes one; a
 // quoted scalar, or any other, stays a string. Nesting deeper than
 // kMaxYamlDepth is cut (the value becomes null): no document we read is
-// anywhere near it, and recursion must stay bounded.
-inline constexpr int kMaxYamlDepth = 64;
+// anywhere near it, recursion must stay bounded, and what comes out must
+// parse again under Boost.JSON's default depth limit of 32.
+inline constexpr int kMaxYamlDepth = 30;
 boost::json::value YamlToJson(const YAML::Node& node);
 
 }  // namespace kube

@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 
 #include "plugin/app.h"
+#include "plugin/sse.h"
 #include "plugin/commands.h"
 #include "plugin/ownership.h"
 #include "kube/json_fields.h"
@@ -20,62 +21,6 @@ namespace {
 
 struct ChatTarget {
   std::string ns, service, model;
-};
-
-// One event line of the stream: a delta of a few tokens is well under a
-// KiB; a server that never sends a newline must not fill our memory.
-constexpr size_t kMaxSseLine = 1u << 20;
-
-// Reads "data: {...}" lines of a server-sent event stream and prints each
-// delta's content; returns the whole reply.
-class SseReader {
- public:
-  explicit SseReader(std::ostream& out) : out_(out) {}
-  bool Feed(std::string_view chunk) {
-    for (char c : chunk) {
-      if (c != '\n') {
-        line_ += c;
-        if (line_.size() > kMaxSseLine) {
-          too_long_ = true;
-          return false;  // stop reading: the connection is dropped
-        }
-        continue;
-      }
-      if (!line_.empty() && line_.back() == '\r') line_.pop_back();
-      if (line_.rfind("data:", 0) == 0) {
-        std::string data = line_.substr(5);
-        if (!data.empty() && data[0] == ' ') data.erase(0, 1);
-        if (data == "[DONE]") done_ = true;
-        else Delta(data);
-      }
-      line_.clear();
-    }
-    return true;
-  }
-  const std::string& reply() const { return reply_; }
-  bool too_long() const { return too_long_; }
-  bool done() const { return done_; }
-
- private:
-  void Delta(const std::string& data) {
-    boost::system::error_code ec;
-    json::value v = json::parse(data, ec);
-    if (ec || !v.is_object()) return;
-    auto* choices = v.as_object().if_contains("choices");
-    if (!choices || !choices->is_array() || choices->as_array().empty()) return;
-    auto* delta = choices->as_array()[0].is_object() ? choices->as_array()[0].as_object().if_contains("delta") : nullptr;
-    if (!delta || !delta->is_object()) return;
-    auto* content = delta->as_object().if_contains("content");
-    if (content && content->is_string()) {
-      std::string piece(content->as_string());
-      reply_ += piece;
-      out_ << piece << std::flush;
-    }
-  }
-  std::ostream& out_;
-  std::string line_, reply_;
-  bool done_ = false;
-  bool too_long_ = false;
 };
 
 Status Ask(App& app, kube::Client& client, const ChatTarget& t, json::array& messages, bool stream, int max_tokens) {

@@ -7,6 +7,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "kube/base64.h"
+#include "kube/printable.h"
 #include "kube/yaml_json.h"
 #include "plugin/ownership.h"
 
@@ -146,6 +147,14 @@ void Tailor(json::object& d, const DeploySpec& s) {
 
 kube::Result<std::vector<json::object>> Render(const DeploySpec& s) {
   const auto v = TemplateValues(s);
+  // YAML (and the API server) carry text only: bytes that are not UTF-8
+  // are refused here, before anything is printed or sent.
+  for (const auto& [key, value] : v) {
+    if (!kube::ValidUtf8(value)) {
+      return kube::Status(kube::Kind::kInvalidArgument, "the " + key + " \"" + kube::Printable(value) +
+                                                            "\" is not valid UTF-8");
+    }
+  }
   std::vector<json::object> out;
   if (!s.hf_token.empty()) {
     auto secret = FromTemplate("secret", v);

@@ -6,7 +6,7 @@
 
 using namespace kube;
 
-BOOST_AUTO_TEST_SUITE(log)
+BOOST_AUTO_TEST_SUITE(logger)
 
 BOOST_AUTO_TEST_CASE(authorization_headers_are_masked) {
   BOOST_CHECK_EQUAL(RedactHeader("Authorization", "Bearer abc.def"), "Bearer <masked>");

@@ -3,6 +3,7 @@
 
 #include <boost/json.hpp>
 
+#include "kube/printable.h"
 #include "plugin/render.h"
 
 using namespace lm;
@@ -116,3 +117,12 @@ BOOST_AUTO_TEST_CASE(values_cannot_break_out_of_their_scalar) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_CASE(invalid_utf8_is_refused_before_anything_is_printed) {
+  // Found by tests/fuzz/render_fuzz: a byte 0x97 in the image printed YAML
+  // that did not read back as the same value.
+  BOOST_CHECK(kube::ValidUtf8("caf\xc3\xa9 \xe2\x80\xa8 \xf0\x9f\x9a\x80"));
+  for (const char* bad : {"\x97", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xe2\x80"}) {
+    BOOST_CHECK(!kube::ValidUtf8(bad));
+  }
+}
