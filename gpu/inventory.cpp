@@ -1,5 +1,6 @@
 #include "gpu/inventory.h"
 
+#include <charconv>
 #include <limits>
 
 #include <algorithm>
@@ -18,9 +19,15 @@ const json::object* Obj(const json::object& o, const char* key) { return kube::O
 const json::array* Arr(const json::object& o, const char* key) { return kube::ArrField(&o, key); }
 const auto& Str = kube::StrField;
 
+// A count or a size in MiB from a label: digits only, and at most 2^40 (a
+// GPU of a billion GiB); anything else is unknown, never an exception.
 std::optional<long> ParseLong(const std::string& s) {
-  if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
-  return std::stol(s);
+  long n = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+  if (s.empty() || s[0] == '-' || ec != std::errc() || end != s.data() + s.size() || n > (1L << 40)) {
+    return std::nullopt;
+  }
+  return n;
 }
 
 std::map<std::string, kube::Quantity> GpuQuantities(const json::object* resources) {

@@ -188,6 +188,10 @@ class BeastTransport : public Transport {
     }
     ec = Run([&](auto h) { beast::get_lowest_layer(*stream_).async_connect(results, std::move(h)); });
     if (ec) { Status s = NetError("dial tcp", ec); Close(); return s; }
+    // As Go's net/http: a request's last small write must not wait for the
+    // ACK of the one before (Nagle), which a peer delays by up to 40 ms.
+    beast::error_code nodelay_ec;
+    beast::get_lowest_layer(*stream_).socket().set_option(tcp::no_delay(true), nodelay_ec);
 
     if (proxy_) {
       Status s = ProxyConnect();

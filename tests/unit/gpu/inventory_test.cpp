@@ -153,3 +153,17 @@ BOOST_AUTO_TEST_CASE(gpu_counts_near_2_to_the_63_saturate_and_planning_ends) {
   auto plan = gpu::PlanPlacement(r, inv);
   BOOST_CHECK(plan.ok);
 }
+
+// Regression (found by tests/e2e/hostile_test.sh): a gpu.memory label of
+// 99999999999999999999 threw out of std::stol and ended in "internal error".
+BOOST_AUTO_TEST_CASE(a_memory_label_too_large_for_a_long_is_unknown_memory) {
+  auto nodes = fixtures::Nodes();
+  auto& l4 = fixtures::Node(nodes, "gpu-l4-0");
+  fixtures::Labels(l4)["nvidia.com/gpu.memory"] = "99999999999999999999";
+  fixtures::Labels(l4)["nvidia.com/gpu.replicas"] = "-3";
+  gpu::InventoryBuilder b;
+  for (auto& n : nodes) b.AddNode(n.as_object());
+  for (const auto& n : b.Finish()) {
+    if (n.name == "gpu-l4-0") BOOST_CHECK(n.memory_source != gpu::MemorySource::kLabel);
+  }
+}

@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""A hostile API server on loopback, for the faults the real kube-apiserver
+cannot be made to show: bodies of gigabytes, a Retry-After of an hour, a
+continue token that never ends, answers of the wrong shape. Each path
+answers one way (see ROUTES); anything else is a 404 Status.
+
+usage: hostile-server.py PORT_FILE CERT KEY   (binds 127.0.0.1 on a free port)
+"""
+import http.server
+import json
+import ssl
+import sys
+
+PORT_FILE, CERT, KEY = sys.argv[1:4]
+GIB = 1 << 30
+
+
+def status(code, reason, message):
+    return json.dumps({"kind": "Status", "apiVersion": "v1", "status": "Failure", "message": message,
+                       "reason": reason, "code": code}).encode()
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # else each answer waits 40 ms for a delayed ACK
+
+    def log_message(self, *args):
+        pass
+
+    def send(self, code, body, headers=()):
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        for k, v in headers:
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def stream(self, code, total, head=b"", fill=b" "):
+        """`total` bytes, generated as they are sent: the server holds none of them."""
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(total))
+        self.end_headers()
+        chunk = fill * (1 << 20)
+        try:
+            self.wfile.write(head)
+            sent = len(head)
+            while sent < total:
+                n = min(len(chunk), total - sent)
+                self.wfile.write(chunk[:n])
+                sent += n
+        except (BrokenPipeError, ConnectionResetError, ssl.SSLError):
+            pass  # the client stopped reading, as it should
+
+    def do_GET(self):
+        path = self.path.split("?")[0]
+        query = self.path.partition("?")[2]
+        mode = path.split("/")[1] if path.count("/") > 1 else ""
+        rest = "/" + path.split("/", 2)[2] if path.count("/") > 1 else path
+        if mode == "huge" and rest == "/api/v1/nodes":
+            return self.stream(200, 2 * GIB, b'{"kind":"NodeList","items":[], "pad": "', b"x")
+        if mode == "huge-error" and rest == "/api/v1/nodes":
+            return self.stream(500, 2 * GIB, b'{"kind":"Status","message":"', b"x")
+        if mode == "slow-down" and rest == "/api/v1/nodes":
+            return self.send(429, status(429, "TooManyRequests", "come back in an hour"), [("Retry-After", "3600")])
+        if mode == "endless" and rest == "/api/v1/nodes":
+            n = int(query.split("continue=")[1].split("&")[0]) + 1 if "continue=" in query else 1
+            return self.send(200, json.dumps({"kind": "NodeList", "metadata": {"continue": str(n)}, "items": []}).encode())
+        if mode == "wrong-shape" and rest == "/version":
+            return self.send(200, b'["v1.36.3"]')
+        if mode == "wrong-shape" and rest == "/api/v1/nodes":
+            return self.send(200, json.dumps({"kind": "NodeList", "items": [
+                {"metadata": "not an object", "status": {"allocatable": {"nvidia.com/gpu": "9223372036854775808"}}},
+                {"metadata": {"name": "n1", "labels": {"nvidia.com/gpu.memory": "99999999999999999999"}},
+                 "status": {"allocatable": {"nvidia.com/gpu": "1e30"}, "conditions": ["Ready"]}}]}).encode())
+        if mode == "wrong-shape" and rest == "/api/v1/pods":
+            return self.send(200, json.dumps({"kind": "PodList", "items": [
+                {"spec": {"nodeName": "n1", "containers": [{"resources": {"limits": {"nvidia.com/gpu": "-5"}}}]}},
+                "a string", 5]}).encode())
+        return self.send(404, status(404, "NotFound", "the server could not find the requested resource"))
+
+
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+tls.load_cert_chain(CERT, KEY)
+server.socket = tls.wrap_socket(server.socket, server_side=True)
+with open(PORT_FILE, "w") as f:
+    f.write(str(server.server_address[1]))
+server.serve_forever()

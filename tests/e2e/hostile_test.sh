@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# kubectl-lm against a hostile API server (hostile-server.py on loopback),
+# for the faults the real API server cannot be made to show: each answer
+# ends in one line and a non-zero exit, in bounded time and memory.
+set -euo pipefail
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+HERE=$(cd "$(dirname "$0")" && pwd)
+
+T=$(mktemp -d)
+server_pid=""
+cleanup() {
+  [ -z "$server_pid" ] || kill "$server_pid" 2>/dev/null || true
+  rm -rf "$T"
+}
+trap cleanup EXIT
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/key" -out "$T/crt" -days 1 \
+  -subj /CN=127.0.0.1 -addext "subjectAltName=IP:127.0.0.1" 2>/dev/null
+python3 "$HERE/hostile-server.py" "$T/port" "$T/crt" "$T/key" &
+server_pid=$!
+for _ in $(seq 50); do [ -s "$T/port" ] && break; sleep 0.1; done
+port=$(cat "$T/port")
+
+# lm MODE ARGS...: runs kubectl-lm against the server's MODE, keeping the
+# wall time and peak RSS in $WALL (seconds) and $RSS_MIB.
+lm() {
+  local mode=$1
+  shift
+  run /usr/bin/time -f "%e %M" -o "$T/time" kubectl-lm --server "https://127.0.0.1:$port/$mode" \
+    --certificate-authority "$T/crt" --token hostile "$@"
+  read -r WALL rss < <(tail -n 1 "$T/time")  # time first says "Command exited with non-zero status"
+  RSS_MIB=$((rss / 1024))
+}
+no_crash() {
+  expect_err_lacks "internal error"
+  expect_err_lines 1
+}
+
+test_case "a 2 GiB answer is refused after 64 MiB, in bounded memory"
+lm huge nodes
+expect_rc 1
+expect_err_contains "is larger than 64 MiB"
+no_crash
+[ "$RSS_MIB" -lt 256 ] || fail "peak RSS $RSS_MIB MiB for a 2 GiB body"
+echo "  2 GiB body: refused in ${WALL}s, peak RSS ${RSS_MIB} MiB"
+
+test_case "a 2 GiB error answer is cut to 64 KiB, in bounded memory"
+lm huge-error nodes
+expect_rc 1
+no_crash
+[ "$RSS_MIB" -lt 256 ] || fail "peak RSS $RSS_MIB MiB for a 2 GiB error body"
+[ "${#ERR}" -lt 70000 ] || fail "the error line is ${#ERR} bytes"
+
+test_case "Retry-After: 3600 does not outlast --request-timeout 3"
+lm slow-down nodes --request-timeout 3
+expect_rc 1
+expect_err_contains "come back in an hour"
+no_crash
+awk -v w="$WALL" 'BEGIN { exit !(w < 10) }' || fail "took ${WALL}s"
+
+test_case "a continue token that never ends is stopped"
+lm endless nodes
+expect_rc 1
+expect_err_contains "still more after 10000 pages"
+no_crash
+
+test_case "answers of the wrong shape are read without a crash"
+lm wrong-shape version
+expect_err_lacks "internal error"
+expect_out_contains "Client Version:"
+lm wrong-shape nodes --all -o json
+expect_err_lacks "internal error"
+[ "$RC" -le 1 ] || fail "exit status $RC"
+
+finish
