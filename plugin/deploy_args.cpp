@@ -29,6 +29,8 @@ F Switch(FlagInfo info, bool DeployOptions::*field) { return SwitchFlag(std::mov
 
 }  // namespace
 
+// One entry per flag, in the order help lists them; longer than a function
+// should be, because a table reads best whole.
 std::vector<Flag<DeployOptions>> DeployFlagTable() {
   std::vector<F> t;
   AddPlanFlags(t, &DeployOptions::plan);

@@ -17,21 +17,14 @@ namespace {
 
 // A value inside a double-quoted YAML scalar: quotes, backslashes and every
 // control character escaped, so that it stays one scalar, unchanged.
+// (Printable's \xNN is YAML's escape for the same byte.)
 std::string Escape(const std::string& v) {
-  std::string escaped;
-  for (unsigned char c : v) {
-    if (c == '"' || c == '\\') {
-      escaped += '\\';
-      escaped += static_cast<char>(c);
-    } else if (c < 0x20 || c == 0x7f) {
-      char b[8];
-      std::snprintf(b, sizeof b, "\\x%02x", c);
-      escaped += b;
-    } else {
-      escaped += static_cast<char>(c);
-    }
+  std::string quoted;
+  for (char c : v) {
+    if (c == '"' || c == '\\') quoted += '\\';
+    quoted += c;
   }
-  return escaped;
+  return kube::Printable(quoted);
 }
 
 // Every {{key}} in the template sits inside double quotes (or is a bare

@@ -11,6 +11,8 @@ import json
 import ssl
 import sys
 
+from tls_server import serve
+
 PORT_FILE, CERT, KEY = sys.argv[1:4]
 GIB = 1 << 30
 
@@ -21,8 +23,6 @@ def status(code, reason, message):
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True  # else each answer waits 40 ms for a delayed ACK
 
     def log_message(self, *args):
         pass
@@ -81,10 +81,4 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return self.send(404, status(404, "NotFound", "the server could not find the requested resource"))
 
 
-server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-tls.load_cert_chain(CERT, KEY)
-server.socket = tls.wrap_socket(server.socket, server_side=True)
-with open(PORT_FILE, "w") as f:
-    f.write(str(server.server_address[1]))
-server.serve_forever()
+serve(Handler, PORT_FILE, CERT, KEY)

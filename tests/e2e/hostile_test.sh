@@ -8,18 +8,10 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 
 T=$(mktemp -d)
-server_pid=""
-cleanup() {
-  [ -z "$server_pid" ] || kill "$server_pid" 2>/dev/null || true
-  rm -rf "$T"
-}
-trap cleanup EXIT
-openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/key" -out "$T/crt" -days 1 \
-  -subj /CN=127.0.0.1 -addext "subjectAltName=IP:127.0.0.1" 2>/dev/null
-python3 "$HERE/hostile-server.py" "$T/port" "$T/crt" "$T/key" &
-server_pid=$!
-for _ in $(seq 50); do [ -s "$T/port" ] && break; sleep 0.1; done
-port=$(cat "$T/port")
+SERVER_PID=""
+trap '[ -z "$SERVER_PID" ] || kill "$SERVER_PID" 2>/dev/null; rm -rf "$T"' EXIT
+start_tls_server "$T" "$HERE/hostile-server.py"
+port=$SERVER_PORT
 
 # lm MODE ARGS...: runs kubectl-lm against the server's MODE, keeping the
 # wall time and peak RSS in $WALL (seconds) and $RSS_MIB.

@@ -58,6 +58,22 @@ YAML
   kubectl wait --for=jsonpath='{.status.availableReplicas}'="$2" deployment/e2e-hold-h100 -n "$1" --timeout=90s >/dev/null
 }
 
+# start_tls_server DIR SCRIPT ARGS...: a self-signed certificate for
+# 127.0.0.1 in DIR/crt and DIR/key, and `python3 SCRIPT DIR/port DIR/crt
+# DIR/key ARGS...` serving with it in the background; sets SERVER_PID and
+# SERVER_PORT once it listens.
+# shellcheck disable=SC2034  # SERVER_PID and SERVER_PORT are for the caller
+start_tls_server() {
+  local dir=$1 script=$2
+  shift 2
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$dir/key" -out "$dir/crt" -days 1 \
+    -subj /CN=127.0.0.1 -addext "subjectAltName=IP:127.0.0.1" 2>/dev/null
+  python3 "$script" "$dir/port" "$dir/crt" "$dir/key" "$@" &
+  SERVER_PID=$!
+  for _ in $(seq 50); do [ -s "$dir/port" ] && break; sleep 0.1; done
+  SERVER_PORT=$(cat "$dir/port")
+}
+
 # test NAME: announces one case.
 test_case() { echo "- $*"; }
 

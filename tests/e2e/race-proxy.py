@@ -20,6 +20,8 @@ import os
 import ssl
 import subprocess
 import sys
+
+from tls_server import serve
 import tempfile
 import threading
 import urllib.parse
@@ -53,8 +55,6 @@ log_lock = threading.Lock()
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True  # else each answer waits 40 ms for a delayed ACK
 
     def log_message(self, *args):
         pass
@@ -85,10 +85,4 @@ class Handler(http.server.BaseHTTPRequestHandler):
     do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = forward
 
 
-server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-tls.load_cert_chain(CERT, KEY)
-server.socket = tls.wrap_socket(server.socket, server_side=True)
-with open(PORT_FILE, "w") as f:
-    f.write(str(server.server_address[1]))
-server.serve_forever()
+serve(Handler, PORT_FILE, CERT, KEY)

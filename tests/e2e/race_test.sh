@@ -13,25 +13,16 @@ labels() { kubectl get nodes -o 'jsonpath={range .items[*]}{.metadata.name} {.me
 json_get() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
 T=$(mktemp -d)
-proxy_pid=""
-cleanup() {
-  [ -z "$proxy_pid" ] || kill "$proxy_pid" 2>/dev/null || true
-  rm -rf "$T"
-}
-trap cleanup EXIT
-
-openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/proxy.key" -out "$T/proxy.crt" -days 1 \
-  -subj /CN=127.0.0.1 -addext "subjectAltName=IP:127.0.0.1" 2>/dev/null
-python3 "$HERE/race-proxy.py" "$T/port" "$T/proxy.crt" "$T/proxy.key" "$E2E_KUBECONFIG" /services \
-  "kubectl create service clusterip e2e-race --tcp=81:81 -n default >/dev/null" &
-proxy_pid=$!
-for _ in $(seq 50); do [ -s "$T/port" ] && break; sleep 0.1; done
+SERVER_PID=""
+trap '[ -z "$SERVER_PID" ] || kill "$SERVER_PID" 2>/dev/null; rm -rf "$T"' EXIT
+start_tls_server "$T" "$HERE/race-proxy.py" "$E2E_KUBECONFIG" /services \
+  "kubectl create service clusterip e2e-race --tcp=81:81 -n default >/dev/null"
 cat >"$T/kubeconfig" <<YAML
 apiVersion: v1
 kind: Config
 clusters:
 - name: proxy
-  cluster: {server: "https://127.0.0.1:$(cat "$T/port")", certificate-authority: $T/proxy.crt}
+  cluster: {server: "https://127.0.0.1:$SERVER_PORT", certificate-authority: $T/crt}
 users:
 - name: through-proxy
   user: {token: the-proxy-authenticates-upstream}
