@@ -241,8 +241,13 @@ Status FillUser(ClientConfig& cc, const AuthInfo& u, const Cluster& cl, const Ov
   cc.as = u.as;
   cc.as_uid = u.as_uid;
   cc.as_groups = u.as_groups;
-  // An explicit token, basic auth or certificate takes the place of exec.
-  if (u.exec && o.token.empty() && o.username.empty() && o.client_certificate.empty()) {
+  // A token, basic auth or a client certificate, from the kubeconfig or a
+  // flag, takes the place of exec: client-go's exec Authenticator installs
+  // nothing when the transport HasTokenAuth, HasBasicAuth or HasCertAuth
+  // (plugin/pkg/client/auth/exec/exec.go, UpdateTransportConfig).
+  bool other_auth = !cc.token.empty() || !cc.token_file.empty() || !cc.username.empty() || !cc.password.empty() ||
+                    !cc.client_cert_pem.empty();
+  if (u.exec && !other_auth) {
     cc.exec = u.exec;
     if (cc.exec->interactive_mode.empty()) cc.exec->interactive_mode = "IfAvailable";
     if (cc.exec->provide_cluster_info) cc.exec_cluster_json = ExecClusterJson(cl, cc.ca_pem);

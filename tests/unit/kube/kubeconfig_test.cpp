@@ -173,12 +173,37 @@ contexts: [{name: c, context: {cluster: c, user: u}}]
   auto plain = Select(*c, {}, fs, env);
   BOOST_REQUIRE(plain.ok());
   BOOST_CHECK_EQUAL(plain->token_file, "/tok");
-  BOOST_REQUIRE(plain->exec.has_value());
-  BOOST_CHECK_EQUAL(plain->exec->interactive_mode, "IfAvailable");  // v1beta1 default
+  // As client-go: a token file is token auth, so the exec plugin is not used.
+  BOOST_CHECK(!plain->exec.has_value());
   auto flagged = Select(*c, {.token = "t"}, fs, env);
   BOOST_CHECK_EQUAL(flagged->token, "t");
   BOOST_CHECK_EQUAL(flagged->token_file, "");
   BOOST_CHECK(!flagged->exec.has_value());
+}
+
+// Regression (client-go parity): an exec plugin ran although the user had a
+// client certificate; client-go's exec Authenticator steps aside for token,
+// basic or certificate auth (exec.go UpdateTransportConfig).
+BOOST_AUTO_TEST_CASE(exec_is_not_used_beside_a_client_certificate) {
+  fs.Add("/k", R"(
+current-context: c
+clusters: [{name: c, cluster: {server: "https://x"}}]
+users:
+- {name: cert, user: {client-certificate-data: Q0VSVA==, client-key-data: S0VZ, exec: {apiVersion: client.authentication.k8s.io/v1beta1, command: plug}}}
+- {name: only, user: {exec: {apiVersion: client.authentication.k8s.io/v1beta1, command: plug}}}
+contexts: [{name: c, context: {cluster: c, user: cert}}, {name: o, context: {cluster: c, user: only}}]
+)");
+  auto env = EnvOf({});
+  auto c = Load({"/k"}, fs, env);
+  BOOST_REQUIRE(c.ok());
+  auto cert = Select(*c, {}, fs, env);
+  BOOST_REQUIRE(cert.ok());
+  BOOST_CHECK_EQUAL(cert->client_cert_pem, "CERT");
+  BOOST_CHECK(!cert->exec.has_value());
+  auto only = Select(*c, {.context = "o"}, fs, env);
+  BOOST_REQUIRE(only.ok());
+  BOOST_REQUIRE(only->exec.has_value());
+  BOOST_CHECK_EQUAL(only->exec->interactive_mode, "IfAvailable");  // v1beta1 default
 }
 
 BOOST_AUTO_TEST_CASE(data_fields_are_decoded) {
