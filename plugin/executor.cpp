@@ -60,7 +60,10 @@ kube::Result<json::value> AdoptFields(kube::Client& client, const Change& c, con
 // server-side apply. A create records defaulted fields too; one apply of
 // the same object right after leaves exactly the applied fields owned, so
 // that the next identical deploy changes nothing (not even managedFields).
-kube::Result<json::value> CreateForApply(kube::Client& client, const Change& c, const ExecuteOptions& o) {
+// Sets *created_uid as soon as the object exists, so that a failure after
+// that is undone like any other step of this run.
+kube::Result<json::value> CreateForApply(kube::Client& client, const Change& c, const ExecuteOptions& o,
+                                         std::string* created_uid) {
   auto created = client.Create(c.path.substr(0, c.path.rfind('/')), c.object, o.field_manager, kube::DryRun::kNone);
   if (!created.ok() && created.status().kind() == Kind::kAlreadyExists) {
     return Status(Kind::kAlreadyExists, c.what + " appeared after deploy looked, and not by this run: it is left as "
@@ -68,6 +71,7 @@ kube::Result<json::value> CreateForApply(kube::Client& client, const Change& c, 
   }
   if (!created.ok()) return created.status().WithContext("create " + c.what);
   const std::string uid = kube::StrField(kube::ObjField(created->if_object(), "metadata"), "uid");
+  *created_uid = uid;
   auto adopted = AdoptFields(client, c, o, *created);
   if (adopted.ok()) {
     json::object object = c.object;
@@ -75,12 +79,11 @@ kube::Result<json::value> CreateForApply(kube::Client& client, const Change& c, 
     adopted = client.Apply(c.path, object, o.field_manager, false, kube::DryRun::kNone);
     if (adopted.ok()) return adopted;
   }
-  // Not left half-made: the object goes again, by the uid just created.
-  client.Delete(c.path, kube::DryRun::kNone, uid);
   return adopted.status().WithContext("take over the fields of " + c.what);
 }
 
-Status Do(kube::Client& client, const Change& c, const ExecuteOptions& o, json::value* answer) {
+Status Do(kube::Client& client, const Change& c, const ExecuteOptions& o, json::value* answer,
+          std::string* created_uid) {
   switch (c.op) {
     case Change::Op::kLabelNode:
     case Change::Op::kUnlabelNode: {
@@ -94,7 +97,7 @@ Status Do(kube::Client& client, const Change& c, const ExecuteOptions& o, json::
     case Change::Op::kApply: {
       // A dry run creates nothing, so has no race to lose: it applies.
       auto r = c.creates && o.dry_run == kube::DryRun::kNone
-                   ? CreateForApply(client, c, o)
+                   ? CreateForApply(client, c, o, created_uid)
                    : client.Apply(c.path, c.object, o.field_manager, o.force_conflicts, o.dry_run);
       if (!r.ok() && c.creates && o.dry_run == kube::DryRun::kNone) return r.status();
       if (!r.ok()) return r.status().WithContext("apply " + c.what);
@@ -166,12 +169,14 @@ Status Execute(kube::Client& client, const std::vector<Change>& changes, const E
   std::vector<Done> made;
   for (const Change& c : changes) {
     json::value answer;
+    std::string created_uid;
     Status s = o.interrupts && o.interrupts->Requested()
                    ? Status(Kind::kInterrupted, o.undo_on_failure ? "interrupted; this run's changes were undone"
                                                                   : "interrupted; " + o.finish_hint + " finishes the job")
-                   : Do(client, c, o, &answer);
+                   : Do(client, c, o, &answer, &created_uid);
     if (!s.ok()) {
       if (!o.undo_on_failure || o.dry_run != kube::DryRun::kNone) return s;
+      if (!created_uid.empty()) made.push_back({&c, created_uid});  // created, then a later part failed
       return UndoAll(client, made, o, s);
     }
     std::string uid = kube::StrField(kube::ObjField(answer.if_object(), "metadata"), "uid");

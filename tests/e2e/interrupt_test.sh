@@ -2,7 +2,8 @@
 # SIGINT and SIGTERM sent to deploy after each of its write requests in
 # turn, on the real cluster (the writes counted from -v=6): every time, the
 # node labels and kubectl-lm's objects equal either the snapshot before
-# deploy or that of a completed deploy, and a re-run completes it.
+# deploy or that of a completed deploy, and a re-run completes it. Then
+# the API server stops answering in the middle of a deploy.
 set -euo pipefail
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -13,8 +14,10 @@ snapshot() {
 }
 is_write() { [[ $1 =~ \ (POST|PATCH|DELETE)\ https://[^\ ]+\ 20[01]\  ]] && [[ $1 != *selfsubjectaccessreviews* ]]; }
 
+HERE=$(cd "$(dirname "$0")" && pwd)
 T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+apiserver=""
+trap '[ -z "$apiserver" ] || kill -CONT "$apiserver" 2>/dev/null; rm -rf "$T"' EXIT
 deploy=(kubectl lm deploy phi-3-mini --name e2e-int --hf-token-from-env)
 export HF_TOKEN=hf_e2e_interrupt_token  # a Secret too: one more kind of object to undo
 
@@ -57,5 +60,36 @@ for sig in INT TERM; do
   [ "$undone" -gt 0 ] || fail "no SIG$sig stopped a deploy and undid it"
   echo "  $undone of $writes runs were stopped and undone; the others had finished"
 done
+
+test_case "the API server stops answering mid-deploy: the error names what is left and how to remove it; a re-run completes"
+apiserver=$("$HERE/cluster" pid kube-apiserver)
+rm -f "$T/fifo"
+mkfifo "$T/fifo"
+"${deploy[@]}" -v=6 --request-timeout 2s 2>"$T/fifo" >/dev/null &
+pid=$!
+n=0
+: >"$T/err"
+while IFS= read -r line; do
+  echo "$line" >>"$T/err"
+  if is_write "$line"; then
+    n=$((n + 1))
+    [ "$n" -ne 5 ] || kill -STOP "$apiserver"  # after the Secret is created
+  fi
+done <"$T/fifo"
+RC=0
+wait "$pid" || RC=$?
+kill -CONT "$apiserver"
+apiserver=""
+kubectl wait --for=condition=Ready node/gpu-h100-0 --timeout=60s >/dev/null
+ERR=$(grep -v '^I[0-9]' "$T/err" || true)
+expect_rc 1
+expect_err_contains "undoing this run failed too, so these are left: "
+expect_err_contains "secret/e2e-int-hf-token (kubectl delete secret e2e-int-hf-token -n default)"
+expect_err_contains "(kubectl label node gpu-h100-0 e2e-int.default.kubectl-lm.io/fits-)"
+run "${deploy[@]}"
+expect_rc 0
+expect_eq "$(snapshot)" "$after" "(re-run after the API server came back)"
+kubectl lm delete e2e-int >/dev/null
+expect_eq "$(snapshot)" "$before" "(delete after all that)"
 
 finish

@@ -206,6 +206,19 @@ BOOST_AUTO_TEST_CASE(a_service_that_appears_between_the_check_and_the_create_is_
   BOOST_CHECK_EQUAL(writes.size(), 4u + 1u + 4u);
 }
 
+BOOST_AUTO_TEST_CASE(an_object_created_but_not_adopted_is_undone_like_the_rest) {
+  api.On("PATCH", kService, 503, harness::StatusBody(503, "ServiceUnavailable", "etcd leader changed"));
+  api.On("DELETE", kService, 200, json::object{{"kind", "Status"}});
+  BOOST_CHECK_EQUAL(Run({"deploy", "phi-3-mini"}), 1);
+  auto writes = NonReviewWrites();
+  BOOST_REQUIRE_GE(writes.size(), 7u);
+  BOOST_CHECK_EQUAL(writes[4], kCreateService);
+  BOOST_CHECK_EQUAL(writes[5], kAdoptService);
+  BOOST_CHECK_EQUAL(writes[6], "DELETE " + kService);
+  BOOST_CHECK_EQUAL(api.WriteBody(11).at("preconditions").at("uid").as_string(), "svc-uid");
+  BOOST_CHECK_EQUAL(writes.size(), 4u + 2u + 1u + 4u);  // labels, create, adopt, delete, unlabels
+}
+
 BOOST_AUTO_TEST_CASE(an_interrupt_stops_before_the_next_step_and_undoes_this_run) {
   interrupt_before_step = 2;  // after two nodes are labelled
   BOOST_CHECK_EQUAL(Run({"deploy", "phi-3-mini"}), 130);
