@@ -130,7 +130,7 @@ Command ChatCommand() {
        TextFlag<ChatOptions>({"system", 0, "TEXT", "a system prompt"}, &ChatOptions::system),
        CountFlag<ChatOptions>({"max-tokens", 0, "N", "at most N tokens in each reply"}, &ChatOptions::max_tokens,
                               kMaxTokens)},
-      {1, 2, "chat needs the NAME of a model deployment (kubectl lm status lists them)"}, RunChat);
+      {1, 2, "chat needs the NAME of a model deployment, as kubectl lm status lists them"}, RunChat);
 }
 
 }  // namespace lm

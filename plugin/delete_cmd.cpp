@@ -102,7 +102,7 @@ Command DeleteCommand() {
       {"delete", "NAME", "Remove a model deployment and the node labels it added"},
       {DryRunFlag<DeleteOptions>("client: only print; server: have the API server check each step",
                                  &DeleteOptions::dry_run)},
-      {1, 1, "delete needs the NAME of a model deployment (kubectl lm status lists them)"}, RunDelete);
+      {1, 1, "delete needs the NAME of a model deployment, as kubectl lm status lists them"}, RunDelete);
 }
 
 }  // namespace lm

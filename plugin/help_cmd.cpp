@@ -8,7 +8,7 @@ namespace lm {
 void PrintCommandHelp(std::ostream& out, const Command& c) {
   out << c.summary << ".\n\nUsage:\n  kubectl lm " << c.name << (c.args.empty() ? "" : " ") << c.args << " [flags]\n";
   if (!c.flags.empty()) out << "\nFlags:\n" << FlagsHelp(c.flags);
-  out << "\nGlobal flags: kubectl lm help\n";
+  out << "\nkubectl lm help lists the global flags.\n";
 }
 
 namespace {

@@ -63,7 +63,7 @@ Command LogsCommand() {
           o.tail = v;
           return std::string();
         }}},
-      {1, 1, "logs needs the NAME of a model deployment (kubectl lm status lists them)"}, RunLogs);
+      {1, 1, "logs needs the NAME of a model deployment, as kubectl lm status lists them"}, RunLogs);
 }
 
 }  // namespace lm
