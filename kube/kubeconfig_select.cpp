@@ -41,6 +41,19 @@ Result<ClientConfig> InCluster(const Overrides& o, const FileSystem& fs, const G
     return Status(Kind::kInvalidConfig,
                   "no configuration has been provided: set KUBECONFIG, pass --kubeconfig, or create ~/.kube/config");
   }
+  // client-go's inClusterClientConfig takes only a server, a token and a
+  // CA from the flags and drops the rest without a word (kubectl, whose
+  // default config differs from in-cluster once --as is set, instead tries
+  // localhost:8080). Neither does what was asked: say so.
+  for (const auto& [flag, set] : {std::pair{"--as", !o.as.empty()}, {"--as-uid", !o.as_uid.empty()},
+                                  {"--as-group", !o.as_groups.empty()}, {"--username", !o.username.empty()},
+                                  {"--password", !o.password.empty()}, {"--client-certificate", !o.client_certificate.empty()},
+                                  {"--client-key", !o.client_key.empty()}}) {
+    if (set) {
+      return Status(Kind::kInvalidConfig, std::string(flag) + " needs a kubeconfig: the in-cluster configuration "
+                                                              "takes only --server, --token, --certificate-authority and -n");
+    }
+  }
   ClientConfig cc;
   bool v6 = host->find(':') != std::string::npos;
   cc.server = "https://" + (v6 ? "[" + *host + "]" : *host) + ":" + *port;

@@ -277,6 +277,12 @@ BOOST_AUTO_TEST_CASE(empty_config_uses_in_cluster_service_account) {
   BOOST_CHECK_EQUAL(cc->namespace_, "ml");
   auto none = Select(Config{}, {}, fs, EnvOf({}));
   BOOST_CHECK(none.status().message().rfind("no configuration has been provided", 0) == 0);
+  // Regression: --as was silently dropped in-cluster (client-go's
+  // inClusterClientConfig ignores it); now it is refused in one line.
+  auto as = Select(Config{}, {.as = "jane"}, fs, env);
+  BOOST_REQUIRE(!as.ok());
+  BOOST_CHECK_EQUAL(as.status().message(), "--as needs a kubeconfig: the in-cluster configuration takes only "
+                                           "--server, --token, --certificate-authority and -n");
 }
 
 BOOST_AUTO_TEST_CASE(exec_command_path_resolution_and_cluster_info) {
