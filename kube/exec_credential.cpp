@@ -24,13 +24,14 @@ namespace json = boost::json;
 constexpr char kV1[] = "client.authentication.k8s.io/v1";
 constexpr char kV1beta1[] = "client.authentication.k8s.io/v1beta1";
 
-// An installHint as one printable line: its line breaks become spaces and
-// any other control byte (an escape sequence) is shown, not sent to the
-// terminal.
-std::string OneLine(std::string s) {
-  for (auto& c : s) if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+// An installHint cleaned as client-go cleans it (escape sequences shown as
+// U+001B..., not sent to the terminal), then made one line: client-go keeps
+// its line breaks; kubectl-lm's errors are one line, so they become spaces.
+std::string OneLine(const std::string& hint) {
+  std::string s = CleanControlCodes(hint);
+  for (auto& c : s) if (c >= '\t' && c <= '\r') c = ' ';
   while (!s.empty() && s.back() == ' ') s.pop_back();
-  return Printable(s);
+  return s;
 }
 
 const json::string* GetString(const json::object& o, const char* key) {

@@ -23,6 +23,35 @@ inline std::string Printable(std::string_view s) {
   return out;
 }
 
+// client-go's cleanANSIEscapeCodes (tools/clientcmd/client_config.go), for
+// an exec plugin's installHint: every control character but tab, newline,
+// vertical tab, form feed and carriage return becomes "U+001B" and the
+// like, so an escape sequence is shown, not run by the terminal. (Go keeps
+// only the letters, marks, numbers, punctuation, symbols and separators of
+// Unicode; the other categories that reach a terminal as controls are C0,
+// DEL and C1, which are what this removes.)
+inline std::string CleanControlCodes(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    unsigned code = 0x110000;
+    if ((c < 0x20 && (c < 0x09 || c > 0x0d)) || c == 0x7f) code = c;
+    // C1 controls, U+0080..U+009F, are 0xC2 0x80..0x9F in UTF-8.
+    if (c == 0xc2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+        static_cast<unsigned char>(s[i + 1]) <= 0x9f) {
+      code = static_cast<unsigned char>(s[++i]);
+    }
+    if (code == 0x110000) {
+      out += static_cast<char>(c);
+      continue;
+    }
+    char b[16];
+    std::snprintf(b, sizeof b, "U+%04X", code);
+    out += b;
+  }
+  return out;
+}
+
 // True when `s` is well-formed UTF-8 (no overlong forms, no surrogates,
 // nothing above U+10FFFF): what YAML and JSON can carry as text.
 inline bool ValidUtf8(std::string_view s) {

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "kube/exec_credential.h"
+#include "kube/printable.h"
 
 using namespace kube;
 using namespace std::chrono;
@@ -177,3 +178,28 @@ BOOST_AUTO_TEST_CASE(a_plugin_that_writes_without_end_is_cut_off) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// client-go's TestCleanANSIEscapeCodes (tools/clientcmd/client_config_test.go
+// at v0.36.3), case by case; kubectl-lm differs only where it makes the hint
+// one line (space characters become spaces; see OneLine).
+BOOST_AUTO_TEST_CASE(install_hints_are_cleaned_as_client_go_cleans_them) {
+  struct Case { const char* name; std::string in, out; };
+  const Case cases[] = {
+      {"DenyBoldCharacters", "\x1b[1mbold tuna\x1b[0m, fish, \x1b[1mbold marlin\x1b[0m",
+       "U+001B[1mbold tunaU+001B[0m, fish, U+001B[1mbold marlinU+001B[0m"},
+      {"DenyCursorNavigation", "\x1b[2Aup up, \x1b[2Cright right", "U+001B[2Aup up, U+001B[2Cright right"},
+      {"DenyClearScreen", "clear: \x1b[2J", "clear: U+001B[2J"},
+      {"AllowSpaceCharactersUnchanged", "tuna\nfish\r\nmarlin\t\r\ntuna\vfish\fmarlin",
+       "tuna\nfish\r\nmarlin\t\r\ntuna\vfish\fmarlin"},
+      {"AllowLetters", "alpha: \u03b1, beta: \u03b2, gamma: \u03b3", ""},
+      {"AllowMarks", "tu\u0301na with a mark over the u, fi\u0302sh with a mark over the i, ma\u030Arlin with a mark over the a", ""},
+      {"AllowNumbers", "t1na, f2sh, m3rlin, t12a, f34h, m56lin, t123, f456, m567n", ""},
+      {"AllowPunctuation", "\"here's a sentence; with! some...punctuation ;)\"", ""},
+      {"AllowSymbols", "\u222b\u2081\u207F f(x) dx \u2248 \u2211\u2090\u208C\u2081\u207F f(x), a \u2208 \u2115, n \u2208 \u2115", ""},
+      {"AllowSepatators", "here is a paragraph separator\u2029and here\u2003are\u2003some\u2003em\u2003spaces", ""},
+      {"DenyC1Controls", "csi: \xc2\x9b" "2J", "csi: U+009B2J"},  // not in client-go's table; the same rule
+  };
+  for (const auto& c : cases) {
+    BOOST_TEST_CONTEXT(c.name) { BOOST_CHECK_EQUAL(kube::CleanControlCodes(c.in), c.out.empty() ? c.in : c.out); }
+  }
+}
