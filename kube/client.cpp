@@ -156,6 +156,22 @@ Status Client::AddAuth(Headers& headers, bool* used_exec) {
   if (!config_.as.empty()) headers.emplace_back("Impersonate-User", config_.as);
   if (!config_.as_uid.empty()) headers.emplace_back("Impersonate-Uid", config_.as_uid);
   for (const auto& g : config_.as_groups) headers.emplace_back("Impersonate-Group", g);
+  // One header per value, the key escaped as client-go's headerKeyEscape
+  // does (transport/round_trippers.go): bytes not legal in a header name
+  // become %XX.
+  for (const auto& [key, values] : config_.as_user_extra) {
+    std::string escaped;
+    for (unsigned char c : key) {
+      if (isalnum(c) || std::string_view("!#$&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos) {
+        escaped += static_cast<char>(c);
+      } else {
+        char b[4];
+        std::snprintf(b, sizeof b, "%%%02X", c);
+        escaped += b;
+      }
+    }
+    for (const auto& v : values) headers.emplace_back("Impersonate-Extra-" + escaped, v);
+  }
   return Status::Ok();
 }
 

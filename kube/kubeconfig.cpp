@@ -126,6 +126,14 @@ Result<AuthInfo> ParseUser(const std::string& name, const YAML::Node& n, const P
   if (YAML::Node g = n["as-groups"]; g && g.IsSequence()) {
     for (auto x : g) u.as_groups.push_back(x.as<std::string>());
   }
+  if (YAML::Node extra = n["as-user-extra"]; extra && extra.IsMap()) {
+    for (auto kv : extra) {
+      auto& values = u.as_user_extra[kv.first.Scalar()];
+      if (kv.second.IsSequence()) {
+        for (auto x : kv.second) values.push_back(x.Scalar());
+      }
+    }
+  }
   if (YAML::Node ap = n["auth-provider"]; ap && ap.IsMap()) u.auth_provider = Str(ap, "name");
   if (YAML::Node ex = n["exec"]; ex && ex.IsMap()) u.exec = ParseExec(ex, dir);
   return u;

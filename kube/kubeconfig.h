@@ -51,6 +51,7 @@ struct AuthInfo {
   std::string username, password;
   std::string as, as_uid;
   std::vector<std::string> as_groups;
+  std::map<std::string, std::vector<std::string>> as_user_extra;  // Impersonate-Extra-KEY
   std::optional<ExecConfig> exec;
   std::string auth_provider;  // the name only: we support none of them
 };
@@ -99,6 +100,7 @@ struct Overrides {
   std::string token, username, password;
   std::string as, as_uid;
   std::vector<std::string> as_groups;
+  std::map<std::string, std::vector<std::string>> as_user_extra;  // Impersonate-Extra-KEY
   std::optional<bool> insecure_skip_tls_verify;
 };
 
@@ -114,6 +116,7 @@ struct ClientConfig {
   std::string username, password;
   std::string as, as_uid;
   std::vector<std::string> as_groups;
+  std::map<std::string, std::vector<std::string>> as_user_extra;  // Impersonate-Extra-KEY
   std::optional<ExecConfig> exec;
   // The cluster as ExecCredential's spec.cluster, for provideClusterInfo.
   std::string exec_cluster_json;

@@ -46,7 +46,7 @@ Result<ClientConfig> InCluster(const Overrides& o, const FileSystem& fs, const G
   // default config differs from in-cluster once --as is set, instead tries
   // localhost:8080). Neither does what was asked: say so.
   for (const auto& [flag, set] : {std::pair{"--as", !o.as.empty()}, {"--as-uid", !o.as_uid.empty()},
-                                  {"--as-group", !o.as_groups.empty()}, {"--username", !o.username.empty()},
+                                  {"--as-group", !o.as_groups.empty()}, {"--as-user-extra", !o.as_user_extra.empty()}, {"--username", !o.username.empty()},
                                   {"--password", !o.password.empty()}, {"--client-certificate", !o.client_certificate.empty()},
                                   {"--client-key", !o.client_key.empty()}}) {
     if (set) {
@@ -158,6 +158,7 @@ void OverrideUser(AuthInfo& u, const Overrides& o) {
   if (!o.as.empty()) u.as = o.as;
   if (!o.as_uid.empty()) u.as_uid = o.as_uid;
   if (!o.as_groups.empty()) u.as_groups = o.as_groups;
+  if (!o.as_user_extra.empty()) u.as_user_extra = o.as_user_extra;
 }
 
 Status ValidateAuthProvider(const AuthInfo& u, const std::string& uname) {
@@ -254,6 +255,7 @@ Status FillUser(ClientConfig& cc, const AuthInfo& u, const Cluster& cl, const Ov
   cc.as = u.as;
   cc.as_uid = u.as_uid;
   cc.as_groups = u.as_groups;
+  cc.as_user_extra = u.as_user_extra;
   // A token, basic auth or a client certificate, from the kubeconfig or a
   // flag, takes the place of exec: client-go's exec Authenticator installs
   // nothing when the transport HasTokenAuth, HasBasicAuth or HasCertAuth

@@ -41,6 +41,7 @@ const std::vector<GlobalFlag>& Table() {
       {{"as", 0, "USER", "impersonate this user"}, &O::as},
       {{"as-uid", 0, "UID", "impersonate this uid"}, &O::as_uid},
       {{"as-group", 0, "GROUP", "impersonate this group (repeatable)"}, nullptr},
+      {{"as-user-extra", 0, "KEY=VALUE", "an extra of the impersonated user (repeatable)"}, nullptr},
       {{"insecure-skip-tls-verify", 0, "", "do not check the server's certificate (insecure)"}, nullptr},
       {{"request-timeout", 0, "DURATION", "give up on a request after this long (0: never)"}, nullptr},
       {{"v", 'v', "N", "log level: 6 requests, 7 headers, 8 bodies"}, nullptr},
@@ -115,6 +116,10 @@ Status SetGlobal(GlobalOptions& g, const GlobalFlag& f, const std::string& value
     g.kubeconfig = value;
   } else if (name == "as-group") {
     g.overrides.as_groups.push_back(value);
+  } else if (name == "as-user-extra") {
+    auto eq = value.find('=');
+    if (eq == std::string::npos || eq == 0) return Usage("invalid --as-user-extra \"" + value + "\": use KEY=VALUE");
+    g.overrides.as_user_extra[value.substr(0, eq)].push_back(value.substr(eq + 1));
   } else if (name == "request-timeout") {
     auto t = ParseTimeout(value);
     if (!t.ok()) return t.status();

@@ -332,3 +332,37 @@ BOOST_AUTO_TEST_CASE(a_token_file_that_is_a_directory_is_an_error_not_an_anonymo
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// client-go's TestFullImpersonateConfig (tools/clientcmd/client_config_test.go
+// at v0.36.3): user, uid, groups and extras from the kubeconfig, as headers.
+BOOST_FIXTURE_TEST_SUITE(impersonation, Fixture)
+
+BOOST_AUTO_TEST_CASE(every_impersonation_field_is_sent) {
+  MemoryFileSystem files;
+  files.Add("/k", R"(
+current-context: clean
+clusters: [{name: clean, cluster: {server: "https://localhost:8443"}}]
+users: [{name: clean, user: {as: alice, as-uid: abc123, as-groups: [group-1], as-user-extra: {some-key: [some-value], "a/b": [x, y]}}}]
+contexts: [{name: clean, context: {cluster: clean, user: clean}}]
+)");
+  auto env = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
+  auto config = Load({"/k"}, files, env);
+  BOOST_REQUIRE(config.ok());
+  auto cc = Select(*config, {}, files, env);
+  BOOST_REQUIRE(cc.ok());
+  auto c = Make(*cc);
+  script.responses = {Resp(200, "{}")};
+  BOOST_REQUIRE(c->Get("/version").ok());
+  const auto& h = script.seen[0].headers;
+  auto has = [&](const std::string& k, const std::string& v) {
+    return std::find(h.begin(), h.end(), std::make_pair(k, v)) != h.end();
+  };
+  BOOST_CHECK(has("Impersonate-User", "alice"));
+  BOOST_CHECK(has("Impersonate-Uid", "abc123"));
+  BOOST_CHECK(has("Impersonate-Group", "group-1"));
+  BOOST_CHECK(has("Impersonate-Extra-some-key", "some-value"));
+  BOOST_CHECK(has("Impersonate-Extra-a%2Fb", "x"));
+  BOOST_CHECK(has("Impersonate-Extra-a%2Fb", "y"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
