@@ -153,13 +153,13 @@ Status Client::AddAuth(Headers& headers, bool* used_exec) {
   } else if (!config_.username.empty() || !config_.password.empty()) {
     headers.emplace_back("Authorization", "Basic " + Base64Encode(config_.username + ":" + config_.password));
   }
-  if (!config_.as.empty()) headers.emplace_back("Impersonate-User", config_.as);
-  if (!config_.as_uid.empty()) headers.emplace_back("Impersonate-Uid", config_.as_uid);
-  for (const auto& g : config_.as_groups) headers.emplace_back("Impersonate-Group", g);
+  if (!config_.impersonate.as.empty()) headers.emplace_back("Impersonate-User", config_.impersonate.as);
+  if (!config_.impersonate.as_uid.empty()) headers.emplace_back("Impersonate-Uid", config_.impersonate.as_uid);
+  for (const auto& g : config_.impersonate.as_groups) headers.emplace_back("Impersonate-Group", g);
   // One header per value, the key escaped as client-go's headerKeyEscape
   // does (transport/round_trippers.go): bytes not legal in a header name
   // become %XX.
-  for (const auto& [key, values] : config_.as_user_extra) {
+  for (const auto& [key, values] : config_.impersonate.as_user_extra) {
     std::string escaped;
     for (unsigned char c : key) {
       if (isalnum(c) || std::string_view("!#$&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos) {

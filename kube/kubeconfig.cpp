@@ -121,14 +121,14 @@ Result<AuthInfo> ParseUser(const std::string& name, const YAML::Node& n, const P
   u.token_file = Resolve(dir, Str(n, "tokenFile"));
   u.username = Str(n, "username");
   u.password = Str(n, "password");
-  u.as = Str(n, "as");
-  u.as_uid = Str(n, "as-uid");
+  u.impersonate.as = Str(n, "as");
+  u.impersonate.as_uid = Str(n, "as-uid");
   if (YAML::Node g = n["as-groups"]; g && g.IsSequence()) {
-    for (auto x : g) u.as_groups.push_back(x.as<std::string>());
+    for (auto x : g) u.impersonate.as_groups.push_back(x.as<std::string>());
   }
   if (YAML::Node extra = n["as-user-extra"]; extra && extra.IsMap()) {
     for (auto kv : extra) {
-      auto& values = u.as_user_extra[kv.first.Scalar()];
+      auto& values = u.impersonate.as_user_extra[kv.first.Scalar()];
       if (kv.second.IsSequence()) {
         for (auto x : kv.second) values.push_back(x.Scalar());
       }

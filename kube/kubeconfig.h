@@ -44,14 +44,19 @@ struct Cluster {
   std::string exec_extension_json;         // extensions[client.authentication.k8s.io/exec], as JSON
 };
 
+// Whom requests act as (--as, --as-uid, --as-group, --as-user-extra).
+struct Impersonation {
+  std::string as, as_uid;
+  std::vector<std::string> as_groups;
+  std::map<std::string, std::vector<std::string>> as_user_extra;  // Impersonate-Extra-KEY
+};
+
 struct AuthInfo {
   std::string client_certificate, client_certificate_data;  // path; PEM
   std::string client_key, client_key_data;                  // path; PEM
   std::string token, token_file;
   std::string username, password;
-  std::string as, as_uid;
-  std::vector<std::string> as_groups;
-  std::map<std::string, std::vector<std::string>> as_user_extra;  // Impersonate-Extra-KEY
+  Impersonation impersonate;
   std::optional<ExecConfig> exec;
   std::string auth_provider;  // the name only: we support none of them
 };
@@ -114,9 +119,7 @@ struct ClientConfig {
   std::string client_cert_pem, client_key_pem;
   std::string token, token_file;
   std::string username, password;
-  std::string as, as_uid;
-  std::vector<std::string> as_groups;
-  std::map<std::string, std::vector<std::string>> as_user_extra;  // Impersonate-Extra-KEY
+  Impersonation impersonate;
   std::optional<ExecConfig> exec;
   // The cluster as ExecCredential's spec.cluster, for provideClusterInfo.
   std::string exec_cluster_json;

@@ -155,10 +155,10 @@ void OverrideUser(AuthInfo& u, const Overrides& o) {
   if (!o.client_key.empty()) { u.client_key = o.client_key; u.client_key_data.clear(); }
   if (!o.username.empty()) u.username = o.username;
   if (!o.password.empty()) u.password = o.password;
-  if (!o.as.empty()) u.as = o.as;
-  if (!o.as_uid.empty()) u.as_uid = o.as_uid;
-  if (!o.as_groups.empty()) u.as_groups = o.as_groups;
-  if (!o.as_user_extra.empty()) u.as_user_extra = o.as_user_extra;
+  if (!o.as.empty()) u.impersonate.as = o.as;
+  if (!o.as_uid.empty()) u.impersonate.as_uid = o.as_uid;
+  if (!o.as_groups.empty()) u.impersonate.as_groups = o.as_groups;
+  if (!o.as_user_extra.empty()) u.impersonate.as_user_extra = o.as_user_extra;
 }
 
 Status ValidateAuthProvider(const AuthInfo& u, const std::string& uname) {
@@ -252,10 +252,7 @@ Status FillUser(ClientConfig& cc, const AuthInfo& u, const Cluster& cl, const Ov
   cc.token_file = u.token_file;
   cc.username = u.username;
   cc.password = u.password;
-  cc.as = u.as;
-  cc.as_uid = u.as_uid;
-  cc.as_groups = u.as_groups;
-  cc.as_user_extra = u.as_user_extra;
+  cc.impersonate = u.impersonate;
   // A token, basic auth or a client certificate, from the kubeconfig or a
   // flag, takes the place of exec: client-go's exec Authenticator installs
   // nothing when the transport HasTokenAuth, HasBasicAuth or HasCertAuth

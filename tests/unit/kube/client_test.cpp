@@ -181,8 +181,8 @@ BOOST_AUTO_TEST_CASE(basic_auth_and_impersonation_headers) {
   ClientConfig cc;
   cc.username = "admin";
   cc.password = "secret";
-  cc.as = "jane";
-  cc.as_groups = {"devs", "ops"};
+  cc.impersonate.as = "jane";
+  cc.impersonate.as_groups = {"devs", "ops"};
   auto c = Make(cc);
   script.responses = {Resp(200, "{}")};
   BOOST_REQUIRE(c->Get("/a").ok());
