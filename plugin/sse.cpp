@@ -26,8 +26,7 @@ void SseReader::Line(std::string line) {
   if (line.rfind("data:", 0) != 0) return;  // comments, event names, ids
   std::string data = line.substr(5);
   if (!data.empty() && data[0] == ' ') data.erase(0, 1);
-  if (data == "[DONE]") done_ = true;
-  else Delta(data);
+  if (data != "[DONE]") Delta(data);  // the end marker carries no text
 }
 
 void SseReader::Delta(const std::string& data) {

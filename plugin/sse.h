@@ -23,7 +23,6 @@ class SseReader {
   bool Feed(std::string_view chunk);
   const std::string& reply() const { return reply_; }
   bool too_long() const { return too_long_; }
-  bool done() const { return done_; }  // "data: [DONE]" seen
 
  private:
   void Line(std::string line);
@@ -31,7 +30,6 @@ class SseReader {
 
   std::ostream& out_;
   std::string line_, reply_;
-  bool done_ = false;
   bool too_long_ = false;
 };
 
