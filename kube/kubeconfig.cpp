@@ -38,11 +38,28 @@ struct PathBase {
   std::string dir, home;
 };
 
+// Go's filepath.Clean, lexically: no ".", no "x/..", no doubled '/'.
+std::string CleanPath(const std::string& path) {
+  bool absolute = !path.empty() && path[0] == '/';
+  std::vector<std::string> parts;
+  std::stringstream in(path);
+  for (std::string part; std::getline(in, part, '/');) {
+    if (part.empty() || part == ".") continue;
+    if (part == ".." && !parts.empty() && parts.back() != "..") {
+      parts.pop_back();
+    } else if (part != ".." || !absolute) {
+      parts.push_back(part);  // ".." above the root is the root
+    }
+  }
+  std::string out = absolute ? "/" : "";
+  for (size_t i = 0; i < parts.size(); ++i) out += (i ? "/" : "") + parts[i];
+  return out.empty() ? "." : out;
+}
+
 std::string Resolve(const PathBase& base, const std::string& path) {
   if (path.empty() || path[0] == '/') return path;
   if (path[0] == '~' && (path.size() == 1 || path[1] == '/')) return base.home + path.substr(1);
-  const std::string& dir = base.dir;
-  return dir.back() == '/' ? dir + path : dir + "/" + path;
+  return CleanPath(base.dir + "/" + path);  // filepath.Join cleans
 }
 
 Result<std::string> DecodeData(const std::string& b64, const std::string& field, const std::string& owner) {
@@ -81,11 +98,11 @@ Result<Cluster> ParseCluster(const std::string& name, const YAML::Node& n, const
   cl.certificate_authority_data = *ca;
   cl.proxy_url = Str(n, "proxy-url");
   cl.disable_compression = Bool(n, "disable-compression");
-  if (YAML::Node ext = n["extensions"]; ext && ext.IsSequence()) {
-    for (auto e : ext) {
-      if (Str(e, "name") == kExecExtension) cl.exec_extension_json = boost::json::serialize(YamlToJson(e["extension"]));
-    }
-  }
+  Status s = ForEachNamed(n, "extensions", "extension", [&](const std::string& ext_name, const YAML::Node& e) {
+    if (ext_name == kExecExtension) cl.exec_extension_json = boost::json::serialize(YamlToJson(e));
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
   return cl;
 }
 
@@ -144,6 +161,8 @@ Result<Config> ParseDocument(const YAML::Node& root, const PathBase& dir) {
   if (!root || root.IsNull()) return c;  // an empty file is an empty config
   if (!root.IsMap()) return Status(Kind::kInvalidConfig, "not a kubeconfig: the document is not a mapping");
   c.current_context = Str(root, "current-context");
+  auto ignore = [](const std::string&, const YAML::Node&) { return Status::Ok(); };
+  if (Status s = ForEachNamed(root, "extensions", "extension", ignore); !s.ok()) return s;
   Status s = ForEachNamed(root, "clusters", "cluster", [&](const std::string& name, const YAML::Node& n) {
     auto cl = ParseCluster(name, n, dir);
     if (cl.ok()) c.clusters.emplace(name, std::move(*cl));

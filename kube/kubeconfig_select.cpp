@@ -31,18 +31,22 @@ bool Empty(const Config& c) {
   return c.clusters.empty() && c.users.empty() && c.contexts.empty() && c.current_context.empty();
 }
 
-// client-go's inClusterClientConfig: only when the kubeconfig gave nothing
-// and the pod's service account is mounted.
-Result<ClientConfig> InCluster(const Overrides& o, const FileSystem& fs, const Getenv& env) {
+// client-go's inClusterClientConfig.Possible(): the pod's service account
+// is mounted and the service's address is in the environment.
+bool InClusterPossible(const FileSystem& fs, const Getenv& env) {
   auto host = env("KUBERNETES_SERVICE_HOST");
   auto port = env("KUBERNETES_SERVICE_PORT");
+  return host && port && !host->empty() && !port->empty() && fs.Exists(std::string(kServiceAccountDir) + "/token");
+}
+
+// client-go's inClusterClientConfig, used where the kubeconfig selects an
+// empty cluster and InClusterPossible().
+Result<ClientConfig> InCluster(const Overrides& o, const FileSystem& fs, const Getenv& env) {
+  std::string host = env("KUBERNETES_SERVICE_HOST").value_or("");
+  std::string port = env("KUBERNETES_SERVICE_PORT").value_or("");
   std::string token_file = std::string(kServiceAccountDir) + "/token";
-  if (!host || !port || host->empty() || port->empty() || !fs.Exists(token_file)) {
-    return Status(Kind::kInvalidConfig,
-                  "no configuration has been provided: set KUBECONFIG, pass --kubeconfig, or create ~/.kube/config");
-  }
   // client-go's inClusterClientConfig takes only a server, a token and a
-  // CA from the flags and drops the rest without a word (kubectl, whose
+  // CA from the flags (a --server never gets here: the cluster is not empty) and drops the rest without a word (kubectl, whose
   // default config differs from in-cluster once --as is set, instead tries
   // localhost:8080). Neither does what was asked: say so.
   for (const auto& [flag, set] : {std::pair{"--as", !o.as.empty()}, {"--as-uid", !o.as_uid.empty()},
@@ -55,8 +59,8 @@ Result<ClientConfig> InCluster(const Overrides& o, const FileSystem& fs, const G
     }
   }
   ClientConfig cc;
-  bool v6 = host->find(':') != std::string::npos;
-  cc.server = "https://" + (v6 ? "[" + *host + "]" : *host) + ":" + *port;
+  bool v6 = host.find(':') != std::string::npos;
+  cc.server = "https://" + (v6 ? "[" + host + "]" : host) + ":" + port;
   cc.token_file = token_file;
   auto ca = fs.Read(std::string(kServiceAccountDir) + "/ca.crt");
   if (ca.ok()) cc.ca_pem = *ca;
@@ -66,7 +70,6 @@ Result<ClientConfig> InCluster(const Overrides& o, const FileSystem& fs, const G
     cc.namespace_ = *f;
     while (!cc.namespace_.empty() && isspace((unsigned char)cc.namespace_.back())) cc.namespace_.pop_back();
   }
-  if (!o.server.empty()) cc.server = o.server;
   if (!o.token.empty()) { cc.token = o.token; cc.token_file.clear(); }
   if (!o.certificate_authority.empty()) {
     auto pem = ReadPem(fs, o.certificate_authority, "certificate-authority");
@@ -100,6 +103,19 @@ Result<Context> PickContext(const Config& config, const Overrides& o, const std:
     if (!config.users.count(o.user)) return Status(Kind::kInvalidConfig, "auth info \"" + o.user + "\" does not exist");
     ctx.user = o.user;
   }
+  // A context naming a cluster or user that is not there: kubectl goes on
+  // with an empty one (no server: "no configuration has been provided"; no
+  // user: anonymous requests). We refuse with clientcmd's own Validate()
+  // wording instead, unless flags supply what is missing.
+  bool credential_flag = !o.token.empty() || !o.client_certificate.empty() || !o.username.empty();
+  if (!ctx.cluster.empty() && !config.clusters.count(ctx.cluster) && o.server.empty()) {
+    return Status(Kind::kInvalidConfig, "invalid configuration: cluster \"" + ctx.cluster +
+                                            "\" was not found for context \"" + context_name + "\"");
+  }
+  if (!ctx.user.empty() && !config.users.count(ctx.user) && !credential_flag) {
+    return Status(Kind::kInvalidConfig, "invalid configuration: user \"" + ctx.user + "\" was not found for context \"" +
+                                            context_name + "\"");
+  }
   return ctx;
 }
 
@@ -121,6 +137,13 @@ void OverrideCluster(Cluster& cl, const Overrides& o) {
   if (!cl.server.empty() && cl.server.rfind("https://", 0) != 0 && cl.server.rfind("http://", 0) != 0) {
     cl.server = "https://" + cl.server;  // client-go defaults a bare host:port to https
   }
+}
+
+// clientcmd's ErrEmptyCluster: nothing at all is set for the cluster.
+bool EmptyCluster(const Cluster& cl) {
+  return cl.server.empty() && cl.tls_server_name.empty() && !cl.insecure_skip_tls_verify &&
+         cl.certificate_authority.empty() && cl.certificate_authority_data.empty() && cl.proxy_url.empty() &&
+         !cl.disable_compression && cl.exec_extension_json.empty();
 }
 
 // clientcmd's validation.go for one cluster.
@@ -162,6 +185,10 @@ void OverrideUser(AuthInfo& u, const Overrides& o) {
 }
 
 Status ValidateAuthProvider(const AuthInfo& u, const std::string& uname) {
+  if (u.exec && !u.auth_provider.empty()) {
+    return Status(Kind::kInvalidConfig, "invalid configuration: authProvider cannot be provided in combination with an "
+                                        "exec plugin for " + uname);
+  }
   if (u.auth_provider == "azure") {
     return Status(Kind::kInvalidConfig, "the azure auth plugin has been removed: use kubelogin "
                                         "(https://azure.github.io/kubelogin/) and run kubelogin convert-kubeconfig");
@@ -177,15 +204,27 @@ Status ValidateAuthProvider(const AuthInfo& u, const std::string& uname) {
   return Status::Ok();
 }
 
+bool DefaultsInteractiveMode(const std::string& api_version) {
+  return api_version == "client.authentication.k8s.io/v1beta1" || api_version == "client.authentication.k8s.io/v1alpha1";
+}
+
 Status ValidateExec(const ExecConfig& e, const std::string& uname) {
-  if (e.command.empty()) return Status(Kind::kInvalidConfig, "invalid configuration: exec command must be specified for " + uname);
-  if (e.api_version.empty()) return Status(Kind::kInvalidConfig, "invalid configuration: exec apiVersion must be specified for " + uname);
+  if (e.command.empty()) return Status(Kind::kInvalidConfig, "invalid configuration: command must be specified for " + uname + " to use exec authentication plugin");
+  if (e.api_version.empty()) return Status(Kind::kInvalidConfig, "invalid configuration: apiVersion must be specified for " + uname + " to use exec authentication plugin");
+  for (const auto& [name, value] : e.env) {
+    if (name.empty()) {
+      return Status(Kind::kInvalidConfig, "invalid configuration: env variable name must be specified for " + uname +
+                                              " to use exec authentication plugin");
+    }
+  }
   if (!e.interactive_mode.empty() && e.interactive_mode != "Never" && e.interactive_mode != "IfAvailable" &&
       e.interactive_mode != "Always") {
-    return Status(Kind::kInvalidConfig, "invalid configuration: invalid interactiveMode for " + uname + ": " +
-                                            e.interactive_mode + " (use Never, IfAvailable or Always)");
+    return Status(Kind::kInvalidConfig, "invalid configuration: invalid interactiveMode for " + uname + ": \"" +
+                                            e.interactive_mode + "\" (use Never, IfAvailable or Always)");
   }
-  if (e.interactive_mode.empty() && e.api_version == "client.authentication.k8s.io/v1") {
+  // Only the two old versions default a missing mode, to IfAvailable
+  // (clientcmd/api/v1/defaults.go SetDefaults_ExecConfig).
+  if (e.interactive_mode.empty() && !DefaultsInteractiveMode(e.api_version)) {
     return Status(Kind::kInvalidConfig, "invalid configuration: interactiveMode must be specified for " + uname +
                                             " to use exec authentication plugin");
   }
@@ -196,6 +235,19 @@ Status ValidateExec(const ExecConfig& e, const std::string& uname) {
 Status ValidateUser(const AuthInfo& u, const std::string& uname) {
   Status s = ValidateAuthProvider(u, uname);
   if (!s.ok()) return s;
+  if (!u.client_certificate.empty() && !u.client_certificate_data.empty()) {
+    return Status(Kind::kInvalidConfig, "invalid configuration: client-cert-data and client-cert are both specified for " +
+                                            uname + ": keep only one");
+  }
+  if (!u.client_key.empty() && !u.client_key_data.empty()) {
+    return Status(Kind::kInvalidConfig, "invalid configuration: client-key-data and client-key are both specified for " +
+                                            uname + ": keep only one");
+  }
+  const Impersonation& im = u.impersonate;
+  if (im.as.empty() && (!im.as_uid.empty() || !im.as_groups.empty() || !im.as_user_extra.empty())) {
+    return Status(Kind::kInvalidConfig, "invalid configuration: requesting uid, groups or user-extra for " + uname +
+                                            " without impersonating a user (set as or --as)");
+  }
   bool has_cert = !u.client_certificate.empty() || !u.client_certificate_data.empty();
   bool has_key = !u.client_key.empty() || !u.client_key_data.empty();
   if (has_cert != has_key) {
@@ -274,9 +326,6 @@ Result<ClientConfig> Select(const Config& config, const Overrides& o, const File
     return Status(Kind::kInvalidConfig, "invalid namespace \"" + o.namespace_ +
                                             "\": a namespace must be a lowercase RFC 1123 label");
   }
-  if (Empty(config) && o.context.empty() && o.cluster.empty() && o.user.empty() && o.server.empty()) {
-    return InCluster(o, fs, env);
-  }
   std::string context_name = o.context.empty() ? config.current_context : o.context;
   auto ctx = PickContext(config, o, context_name);
   if (!ctx.ok()) return ctx.status();
@@ -284,18 +333,27 @@ Result<ClientConfig> Select(const Config& config, const Overrides& o, const File
   Cluster cl;
   if (auto it = config.clusters.find(ctx->cluster); it != config.clusters.end()) cl = it->second;
   OverrideCluster(cl, o);
+  // An empty cluster is client-go's ErrEmptyConfig, after which
+  // DeferredLoadingClientConfig uses the pod's service account if it can.
+  if (EmptyCluster(cl)) {
+    if (InClusterPossible(fs, env)) return InCluster(o, fs, env);
+    return Status(Kind::kInvalidConfig,
+                  "no configuration has been provided: " +
+                      (Empty(config) ? std::string("set KUBECONFIG, pass --kubeconfig, or create ~/.kube/config")
+                       : ctx->cluster.empty() ? "the context \"" + context_name + "\" names no cluster (or pass --server)"
+                                              : "cluster \"" + ctx->cluster + "\" is empty (or pass --server)"));
+  }
   Status s = ValidateCluster(cl, ctx->cluster);
   if (!s.ok()) return s;
+  ClientConfig cc;
+  cc.context_name = context_name;
+  if (s = FillCluster(cc, cl, fs); !s.ok()) return s;  // reads the CA file
 
   AuthInfo u;
   if (auto it = config.users.find(ctx->user); it != config.users.end()) u = it->second;
   OverrideUser(u, o);
   s = ValidateUser(u, ctx->user.empty() ? "the current user" : ctx->user);
   if (!s.ok()) return s;
-
-  ClientConfig cc;
-  cc.context_name = context_name;
-  if (s = FillCluster(cc, cl, fs); !s.ok()) return s;
   if (s = FillUser(cc, u, cl, o, fs); !s.ok()) return s;
   if (!o.namespace_.empty()) {
     cc.namespace_ = o.namespace_;

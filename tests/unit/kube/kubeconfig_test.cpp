@@ -239,11 +239,12 @@ BOOST_AUTO_TEST_CASE(validation_errors_name_the_problem) {
            "client-certificate and client-key must both be specified");
   contains(run("{server: 'https://x'}", "{token: t, username: a, password: b}"),
            "more than one authentication method found for u");
-  contains(run("{}", "{}"), "no server found for cluster \"c\"");
+  contains(run("{}", "{}"), "no configuration has been provided: cluster \"c\" is empty");
+  contains(run("{insecure-skip-tls-verify: true}", "{}"), "no server found for cluster \"c\"");
   contains(run("{server: 'https://x', proxy-url: 'ftp://p'}", "{}"), "must use http, https or socks5");
   contains(run("{server: 'https://x'}", "{exec: {apiVersion: client.authentication.k8s.io/v1, command: p}}"),
            "interactiveMode must be specified for u");
-  contains(run("{server: 'https://x'}", "{exec: {command: p}}"), "exec apiVersion must be specified");
+  contains(run("{server: 'https://x'}", "{exec: {command: p}}"), "apiVersion must be specified for u");
   contains(run("{server: 'https://x'}", "{auth-provider: {name: azure}}"), "kubelogin");
   contains(run("{server: 'https://x'}", "{auth-provider: {name: gcp}}"), "gke-gcloud-auth-plugin");
   contains(run("{server: 'https://x', insecure-skip-tls-verify: true, certificate-authority-data: QQ==}", "{}"),
@@ -309,7 +310,7 @@ contexts:
   BOOST_REQUIRE(c.ok());
   auto rel = Select(*c, {}, fs, env);
   BOOST_REQUIRE(rel.ok());
-  BOOST_CHECK_EQUAL(rel->exec->command, "/cfg/./bin/plug");
+  BOOST_CHECK_EQUAL(rel->exec->command, "/cfg/bin/plug");
   BOOST_CHECK_EQUAL(rel->exec_cluster_json, R"({"server":"https://x:6443","config":{"audience":"lm"}})");
   auto bare = Select(*c, {.context = "d"}, fs, env);
   BOOST_CHECK_EQUAL(bare->exec->command, "plug");
