@@ -264,7 +264,8 @@ class BeastTransport : public Transport {
     req.version(11);
     req.set(http::field::host, HostPort(url_));
     if (!options_.user_agent.empty()) req.set(http::field::user_agent, options_.user_agent);
-    for (const auto& [k, v] : in.headers) req.set(k, v);
+    // insert, not set: a header may repeat (Impersonate-Group per group).
+    for (const auto& [k, v] : in.headers) req.insert(k, v);
     req.keep_alive(true);
     req.body() = in.body;
     req.prepare_payload();

@@ -107,25 +107,10 @@ kube::Result<std::chrono::milliseconds> ParseTimeout(const std::string& text) {
 
 namespace {
 
-// clientcmd's RemoveNamespacesPrefix: kubectl takes "-n ns/foo" (and
-// namespace/, namespaces/, any case) as "-n foo".
-std::string RemoveNamespacesPrefix(const std::string& value) {
-  for (std::string prefix : {"namespaces/", "namespace/", "ns/"}) {
-    if (value.size() > prefix.size() &&
-        std::equal(prefix.begin(), prefix.end(), value.begin(),
-                   [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); })) {
-      return value.substr(prefix.size());
-    }
-  }
-  return value;
-}
-
 // Stores one global flag's value.
 Status SetGlobal(GlobalOptions& g, const GlobalFlag& f, const std::string& value) {
   const std::string& name = f.info.name;
-  if (name == "namespace") {
-    g.overrides.namespace_ = RemoveNamespacesPrefix(value);
-  } else if (f.field) {
+  if (f.field) {
     g.overrides.*f.field = value;
   } else if (name == "kubeconfig") {
     g.kubeconfig = value;

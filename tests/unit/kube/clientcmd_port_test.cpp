@@ -719,7 +719,7 @@ BOOST_AUTO_TEST_CASE(TestInClusterConfig_TestInClusterConfigNamespace) {
 }
 
 // ---- overrides_test.go ----------------------------------------------------
-// TestNamespacePrefixStrip is a flag-binding test; it is ported with the
-// flags in tests/unit/plugin/flags_test.cpp (namespace_prefix_is_stripped).
+// TestNamespacePrefixStrip tests clientcmd's flag binding, which kubectl does
+// not use: see flags_test.cpp (namespace_prefix_is_not_stripped_as_kubectl).
 
 BOOST_AUTO_TEST_SUITE_END()
