@@ -177,7 +177,20 @@ Status Execute(kube::Client& client, const std::vector<Change>& changes, const E
     if (!s.ok()) {
       if (!o.undo_on_failure || o.dry_run != kube::DryRun::kNone) return s;
       if (!created_uid.empty()) made.push_back({&c, created_uid});  // created, then a later part failed
-      return UndoAll(client, made, o, s);
+      s = UndoAll(client, made, o, s);
+      // A create whose answer was lost (the connection broke, or the server
+      // died) may have been carried out. Its uid is unknown, so it cannot be
+      // deleted safely (a concurrent deploy of the name has the same labels):
+      // say it may be there.
+      bool lost_answer = s.kind() == Kind::kConnection || s.kind() == Kind::kTls;
+      if (c.creates && created_uid.empty() && lost_answer) {
+        std::string maybe = c.what + " if the create reached the server (" + c.undo_hint + ")";
+        std::string msg = s.message();
+        const std::string marker = "; undoing this run failed too, so these are left: ";
+        msg += msg.find(marker) == std::string::npos ? "; this may be left: " + maybe : "; " + maybe;
+        return Status(s.kind(), msg);
+      }
+      return s;
     }
     std::string uid = kube::StrField(kube::ObjField(answer.if_object(), "metadata"), "uid");
     made.push_back({&c, uid});

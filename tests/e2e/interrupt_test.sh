@@ -3,7 +3,8 @@
 # turn, on the real cluster (the writes counted from -v=6): every time, the
 # node labels and kubectl-lm's objects equal either the snapshot before
 # deploy or that of a completed deploy, and a re-run completes it. Then
-# the API server stops answering in the middle of a deploy.
+# the API server stops answering in the middle of a deploy, and then it is
+# killed (SIGKILL) in the middle of one and restarted.
 set -euo pipefail
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -91,5 +92,38 @@ expect_rc 0
 expect_eq "$(snapshot)" "$after" "(re-run after the API server came back)"
 kubectl lm delete e2e-int >/dev/null
 expect_eq "$(snapshot)" "$before" "(delete after all that)"
+
+test_case "the API server is killed mid-deploy and restarted: the error names what is left; a re-run completes"
+rm -f "$T/fifo"
+mkfifo "$T/fifo"
+"${deploy[@]}" -v=6 --request-timeout 5s 2>"$T/fifo" >/dev/null &
+pid=$!
+n=0
+: >"$T/err"
+while IFS= read -r line; do
+  echo "$line" >>"$T/err"
+  if is_write "$line"; then
+    n=$((n + 1))
+    [ "$n" -ne 5 ] || "$HERE/cluster" kill kube-apiserver  # SIGKILL, after the Secret is created
+  fi
+done <"$T/fifo"
+RC=0
+wait "$pid" || RC=$?
+"$HERE/cluster" restart kube-apiserver
+kubectl wait --for=condition=Ready node/gpu-h100-0 --timeout=60s >/dev/null
+ERR=$(grep -v '^I[0-9]' "$T/err" || true)
+expect_rc 1
+# Refused, or reset mid-handshake or mid-answer, as the kill lands.
+[[ $ERR =~ (The\ connection\ to\ the\ server\ 127.0.0.1:[0-9]+\ was\ refused|Unable\ to\ connect\ to\ the\ server) ]] ||
+  fail "the error should say the server could not be reached"
+expect_err_contains "undoing this run failed too, so these are left: "
+expect_err_contains "secret/e2e-int-hf-token (kubectl delete secret e2e-int-hf-token -n default)"
+expect_err_lacks "internal error"
+echo "  deploy said: ${ERR:0:400}"
+run "${deploy[@]}"
+expect_rc 0
+expect_eq "$(snapshot)" "$after" "(re-run after the API server was restarted)"
+kubectl lm delete e2e-int >/dev/null
+expect_eq "$(snapshot)" "$before" "(delete after the restart)"
 
 finish

@@ -248,6 +248,24 @@ BOOST_AUTO_TEST_CASE(an_undo_that_fails_is_reported_with_the_command_that_finish
                                    kKey + "-)\n");
 }
 
+// The API server dies while a create is in flight: the create may have been
+// carried out, with a uid nobody heard. It is not deleted blind (a
+// concurrent deploy of the name carries the same labels); the error says it
+// may be there. Seen on the real cluster: interrupt_test.sh kills the API
+// server mid-deploy.
+BOOST_AUTO_TEST_CASE(a_create_whose_answer_was_lost_is_named_as_maybe_left) {
+  api.On("POST", kDeployments, [](const kube::HttpRequest&) -> kube::Result<kube::HttpResponse> {
+    return kube::Status(kube::Kind::kConnection, "Unable to connect to the server: read: Connection reset by peer");
+  });
+  api.On("DELETE", kService, 200, json::object{{"kind", "Status"}});
+  BOOST_CHECK_EQUAL(Run({"deploy", "phi-3-mini"}), 1);
+  BOOST_CHECK_EQUAL(err.str(), "error: create deployment.apps/phi-3-mini: Unable to connect to the server: read: "
+                               "Connection reset by peer; this may be left: deployment.apps/phi-3-mini if the create "
+                               "reached the server (kubectl delete deployment.apps phi-3-mini -n ml)\n");
+  auto writes = NonReviewWrites();
+  BOOST_CHECK(std::find(writes.begin(), writes.end(), "DELETE " + kService) != writes.end());  // the rest is undone
+}
+
 BOOST_AUTO_TEST_CASE(wait_gives_up_at_the_timeout_on_the_fake_clock) {
   api.On("GET", "/apis/apps/v1/namespaces/ml/deployments", 200,
          harness::ListOf({harness::Testdata("deployment-pending.json")}));
