@@ -99,7 +99,10 @@ Result<Cluster> ParseCluster(const std::string& name, const YAML::Node& n, const
   cl.proxy_url = Str(n, "proxy-url");
   cl.disable_compression = Bool(n, "disable-compression");
   Status s = ForEachNamed(n, "extensions", "extension", [&](const std::string& ext_name, const YAML::Node& e) {
-    if (ext_name == kExecExtension) cl.exec_extension_json = boost::json::serialize(YamlToJson(e));
+    if (ext_name != kExecExtension) return Status::Ok();
+    auto v = YamlToJson(e);
+    if (!v.ok()) return v.status().WithContext("extension " + ext_name + " of cluster \"" + name + "\"");
+    cl.exec_extension_json = boost::json::serialize(*v);
     return Status::Ok();
   });
   if (!s.ok()) return s;

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <optional>
 
 #include <boost/json.hpp>
 #include <yaml-cpp/yaml.h>
@@ -24,17 +25,27 @@ json::value Scalar(const YAML::Node& n) {
   return json::string(s);
 }
 
-json::value Convert(const YAML::Node& n, int depth) {
+// Converts `n`, counting down `budget` by one per value; nullopt once spent.
+std::optional<json::value> Convert(const YAML::Node& n, int depth, long& budget) {
+  if (--budget < 0) return std::nullopt;
   if (depth > kMaxYamlDepth) return nullptr;
   switch (n.Type()) {
     case YAML::NodeType::Map: {
       json::object o;
-      for (auto it : n) o[it.first.Scalar()] = Convert(it.second, depth + 1);
+      for (auto it : n) {
+        auto v = Convert(it.second, depth + 1, budget);
+        if (!v) return std::nullopt;
+        o[it.first.Scalar()] = std::move(*v);
+      }
       return o;
     }
     case YAML::NodeType::Sequence: {
       json::array a;
-      for (auto it : n) a.push_back(Convert(it, depth + 1));
+      for (auto it : n) {
+        auto v = Convert(it, depth + 1, budget);
+        if (!v) return std::nullopt;
+        a.push_back(std::move(*v));
+      }
       return a;
     }
     case YAML::NodeType::Scalar:
@@ -46,6 +57,14 @@ json::value Convert(const YAML::Node& n, int depth) {
 
 }  // namespace
 
-json::value YamlToJson(const YAML::Node& node) { return Convert(node, 0); }
+Result<json::value> YamlToJson(const YAML::Node& node) {
+  long budget = kMaxYamlValues;
+  auto v = Convert(node, 0, budget);
+  if (!v) {
+    return Status(Kind::kInvalidConfig, "the YAML expands to more than " + std::to_string(kMaxYamlValues) +
+                                            " values (are aliases nested?)");
+  }
+  return std::move(*v);
+}
 
 }  // namespace kube

@@ -5,6 +5,8 @@
 #include <boost/json/value.hpp>
 #include <yaml-cpp/node/node.h>
 
+#include "kube/status.h"
+
 namespace kube {
 
 // As sigs.k8s.io/yaml (YAMLToJSON) converts for client-go and kubectl: a
@@ -13,7 +15,13 @@ namespace kube {
 // kMaxYamlDepth is cut (the value becomes null): no document we read is
 // anywhere near it, recursion must stay bounded, and what comes out must
 // parse again under Boost.JSON's default depth limit of 32.
+//
+// Aliases are expanded as the converter meets them, so a small document can
+// stand for a huge one ("billion laughs": nine levels of ten aliases is 10^9
+// values from under a kilobyte). More than kMaxYamlValues values is an
+// error, as go-yaml's "document contains excessive aliasing" is.
 inline constexpr int kMaxYamlDepth = 30;
-boost::json::value YamlToJson(const YAML::Node& node);
+inline constexpr long kMaxYamlValues = 100'000;
+Result<boost::json::value> YamlToJson(const YAML::Node& node);
 
 }  // namespace kube

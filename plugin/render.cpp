@@ -53,7 +53,10 @@ kube::Result<json::object> FromTemplate(const std::string& name, const std::map<
   auto text = Fill(it->second, values);
   if (!text.ok()) return text.status().WithContext("manifest template " + name);
   try {
-    return kube::YamlToJson(YAML::Load(*text)).as_object();
+    auto v = kube::YamlToJson(YAML::Load(*text));
+    if (!v.ok()) return v.status().WithContext("manifest template " + name);
+    if (!v->is_object()) return kube::Status(kube::Kind::kInternal, "manifest template " + name + " is not a mapping");
+    return std::move(v->as_object());
   } catch (const YAML::Exception& e) {
     return kube::Status(kube::Kind::kInternal, "manifest template " + name + ": " + e.what());
   }

@@ -9,8 +9,9 @@ set -euo pipefail
 server=$(kubectl config view --raw -o jsonpath='{.clusters[0].cluster.server}')
 ca=$(kubectl config view --raw -o jsonpath='{.clusters[0].cluster.certificate-authority}')
 port=${server##*:}
-cert=$(kubectl config view --raw -o jsonpath='{.users[?(@.name=="kwok-lm-e2e")].user.client-certificate}')
-key=$(kubectl config view --raw -o jsonpath='{.users[?(@.name=="kwok-lm-e2e")].user.client-key}')
+admin_user=$(kubectl config view --raw -o jsonpath='{.contexts[?(@.name=="admin")].context.user}')
+cert=$(kubectl config view --raw -o jsonpath="{.users[?(@.name==\"$admin_user\")].user.client-certificate}")
+key=$(kubectl config view --raw -o jsonpath="{.users[?(@.name==\"$admin_user\")].user.client-key}")
 T=$E2E_TMP/client
 mkdir -p "$T"
 
@@ -161,5 +162,28 @@ expect_rc 0
 run kubectl lm version --kubeconfig "$T/exec-kubeconfig" --context m
 expect_rc 1
 expect_eq "$ERR" "error: getting credentials: exec: executable kubelogin-is-not-here not found: install kubelogin: az aks install-cli"
+
+
+test_case "a 1 KiB kubeconfig whose nested aliases stand for 10^9 values is refused at once"
+{
+  echo "current-context: c"
+  echo "clusters:"
+  echo "- name: c"
+  echo "  cluster:"
+  echo "    server: $server"
+  echo "    extensions:"
+  echo "    - name: client.authentication.k8s.io/exec"
+  echo "      extension:"
+  echo "        a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"
+  for i in 1 2 3 4 5 6 7 8; do
+    echo "        a$i: &a$i [*a$((i - 1)), *a$((i - 1)), *a$((i - 1)), *a$((i - 1)), *a$((i - 1)), *a$((i - 1)), *a$((i - 1)), *a$((i - 1)), *a$((i - 1)), *a$((i - 1))]"
+  done
+  echo "users: [{name: u, user: {exec: {apiVersion: client.authentication.k8s.io/v1, command: /bin/true, interactiveMode: Never}}}]"
+  echo "contexts: [{name: c, context: {cluster: c, user: u}}]"
+} > "$T/alias-bomb"
+run timeout 10 kubectl lm version --kubeconfig "$T/alias-bomb"
+expect_rc 1
+expect_err_contains "the YAML expands to more than 100000 values"
+expect_err_lines 1
 
 finish
