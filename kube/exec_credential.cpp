@@ -44,7 +44,10 @@ const json::string* GetString(const json::object& o, const char* key) {
 Result<ProcessResult> RealProcessRunner::Run(const std::vector<std::string>& argv, const std::vector<std::string>& env,
                                              bool pass_stdin, std::chrono::milliseconds timeout) {
   int out[2];
-  if (::pipe2(out, O_CLOEXEC) != 0) return Status(Kind::kCredential, std::string("pipe: ") + std::strerror(errno));
+  // pipe + FD_CLOEXEC rather than pipe2, which macOS lacks; nothing else
+  // runs a process meanwhile (the plugin is single-threaded).
+  if (::pipe(out) != 0) return Status(Kind::kCredential, std::string("pipe: ") + std::strerror(errno));
+  for (int fd : out) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_adddup2(&fa, out[1], 1);

@@ -1,4 +1,5 @@
 #include "kube/transport.h"
+#include "kube/system_roots.h"
 
 #include <optional>
 
@@ -103,7 +104,7 @@ class BeastTransport : public Transport {
         ctx_.add_certificate_authority(net::buffer(options_.ca_pem), ec);
         if (ec) return Status(Kind::kInvalidConfig, "certificate-authority: not a valid PEM certificate (" + ec.message() + ")");
       } else {
-        ctx_.set_default_verify_paths(ec);
+        LoadSystemRoots(raw, options_.ssl_cert_file, options_.ssl_cert_dir);
       }
     }
     if (!options_.client_cert_pem.empty()) {

@@ -59,7 +59,8 @@ struct TransportOptions {
   std::string server;            // https://host[:port][/prefix]
   std::string tls_server_name;   // SNI and verification name; "" = the host
   bool insecure_skip_tls_verify = false;
-  std::string ca_pem;            // trust only these; "" = the system roots
+  std::string ca_pem;            // trust only these; "" = the system roots (kube/system_roots.h)
+  std::string ssl_cert_file, ssl_cert_dir;  // $SSL_CERT_FILE, $SSL_CERT_DIR
   std::string client_cert_pem, client_key_pem;
   std::string proxy_url;         // http://host:port; "" = $HTTPS_PROXY unless $NO_PROXY
   std::string https_proxy_env, no_proxy_env;

@@ -64,6 +64,14 @@ expect_err_lines 1
 run kubectl lm version --kubeconfig "$(kubeconfig noca "$server")"
 expect_rc 1
 expect_err_contains "failed to verify certificate"
+# SSL_CERT_FILE names the system roots, as for Go programs: there, the cluster's CA is one.
+run env SSL_CERT_FILE="$ca" kubectl lm version --kubeconfig "$T/noca"
+expect_rc 0
+mkdir -p "$T/certdir"
+cp "$ca" "$T/certdir/cluster-ca.pem"
+openssl rehash "$T/certdir" 2>/dev/null || c_rehash "$T/certdir" >/dev/null
+run env SSL_CERT_FILE=/nonexistent SSL_CERT_DIR="/nonexistent:$T/certdir" kubectl lm version --kubeconfig "$T/noca"
+expect_rc 0
 
 test_case "the host name is checked, and tls-server-name replaces it"
 run kubectl lm version --kubeconfig "$(kubeconfig byname "https://localhost:$port" "certificate-authority: $ca")"

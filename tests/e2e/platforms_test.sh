@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# The release binaries scripts/release made in dist/, each where its users
+# run it, against the real test control plane: the static Linux ones in a
+# chroot that holds nothing but the binary, a kubeconfig and /etc/hosts (no
+# C library, no CA bundle, no resolver configuration), the arm64 one under
+# qemu-user.
+set -euo pipefail
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+DIST=$(cd "$(dirname "$0")/../.." && pwd)/dist
+[ -f "$DIST/lm.yaml" ] || { echo "platforms_test: run scripts/release first (dist/lm.yaml is missing)" >&2; exit 1; }
+T=$E2E_TMP/platforms
+mkdir -p "$T"
+
+port=$(kubectl config view --minify --context admin -o jsonpath='{.clusters[0].cluster.server}' | sed 's/.*://')
+# The admin's kubeconfig with its certificates inline, naming the server by
+# a host name that only the chroot's /etc/hosts knows (the certificate
+# covers "kubernetes").
+kubectl config view --raw --flatten --minify --context admin |
+  sed "s|server: https://127.0.0.1:$port|server: https://kubernetes:$port|" > "$T/kubeconfig"
+
+# chroot_of ARCH: a root holding only kubectl-lm for linux/ARCH, the
+# kubeconfig at /root/.kube/config and /etc/hosts.
+chroot_of() {
+  local root=$T/root-$1
+  rm -rf "$root" && mkdir -p "$root/etc" "$root/root/.kube"
+  tar -xzf "$DIST/kubectl-lm-linux-$1.tar.gz" -C "$root" kubectl-lm
+  cp "$T/kubeconfig" "$root/root/.kube/config"
+  printf '127.0.0.1 localhost kubernetes\n' > "$root/etc/hosts"
+  echo "$root"
+}
+# in_chroot ROOT CMD...: as root, or as a user mapped to root in a new namespace.
+in_chroot() {
+  local root=$1
+  shift
+  local chroot unshare
+  chroot=$(command -v chroot) unshare=$(command -v unshare)
+  if [ "$(id -u)" -eq 0 ]; then run env -i HOME=/root "$chroot" "$root" "$@"
+  else run env -i HOME=/root "$unshare" --map-root-user "$chroot" "$root" "$@"; fi
+}
+
+for arch in amd64 arm64; do
+  test_case "linux/$arch is statically linked: no C library, no program interpreter"
+  root=$(chroot_of "$arch")
+  run file "$root/kubectl-lm"
+  expect_out_contains "statically linked"
+  run readelf -l "$root/kubectl-lm"
+  expect_out_lacks "INTERP"
+  size=$(stat -c %s "$root/kubectl-lm")
+  [ "$size" -le $((12 * 1024 * 1024)) ] || fail "the stripped binary is $size bytes, more than 12 MiB"
+  echo "  $(stat -c %s "$root/kubectl-lm") bytes, stripped"
+done
+
+test_case "linux/amd64 in a chroot with nothing else: version and nodes against the real cluster"
+root=$(chroot_of amd64)
+find "$root" -type f | sed "s|^$root||" | sort > "$T/files"
+expect_eq "$(tr '\n' ' ' < "$T/files")" "/etc/hosts /kubectl-lm /root/.kube/config " "(the chroot's files)"
+in_chroot "$root" /kubectl-lm version
+expect_rc 0
+expect_out_contains "Server Version: v1.36.3"
+in_chroot "$root" /kubectl-lm nodes
+expect_rc 0
+expect_out_contains "gpu-h100-0"
+expect_out_contains "NVIDIA-H100-80GB-HBM3"
+
+test_case "with no CA in the kubeconfig, the distribution's bundle is trusted, wherever the distribution keeps it"
+ca_b64=$(kubectl config view --raw --flatten --minify --context admin -o jsonpath='{.clusters[0].cluster.certificate-authority-data}')
+sed '/certificate-authority-data:/d' "$T/kubeconfig" > "$root/root/.kube/config"
+in_chroot "$root" /kubectl-lm version
+expect_rc 1
+expect_err_contains "failed to verify certificate"
+for bundle in /etc/ssl/certs/ca-certificates.crt /etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem /etc/ssl/cert.pem; do
+  mkdir -p "$root$(dirname "$bundle")"
+  base64 -d <<<"$ca_b64" > "$root$bundle"
+  in_chroot "$root" /kubectl-lm version
+  expect_rc 0 "(the CA in $bundle)"
+  rm -rf "${root:?}/etc/ssl" "${root:?}/etc/pki"
+done
+
+test_case "linux/arm64 under qemu-user in the same kind of chroot"
+root=$(chroot_of arm64)
+cp "$(command -v qemu-aarch64-static)" "$root/qemu-aarch64-static"
+in_chroot "$root" /qemu-aarch64-static /kubectl-lm version
+expect_rc 0
+expect_out_contains "Server Version: v1.36.3"
+in_chroot "$root" /qemu-aarch64-static /kubectl-lm nodes
+expect_rc 0
+expect_out_contains "gpu-h100-0"
+
+finish
