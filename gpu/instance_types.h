@@ -10,7 +10,7 @@ namespace gpu {
 struct InstanceGpu {
   std::string product;   // as GFD would name it, e.g. "NVIDIA-A100-80GB-PCIe"
   int count = 0;         // GPUs per instance
-  long memory_mib = 0;   // per GPU
+  long long memory_mib = 0;  // per GPU
   std::string family;    // ampere, hopper, ada-lovelace, turing
 };
 

@@ -21,10 +21,11 @@ const auto& Str = kube::StrField;
 
 // A count or a size in MiB from a label: digits only, and at most 2^40 (a
 // GPU of a billion GiB); anything else is unknown, never an exception.
-std::optional<long> ParseLong(const std::string& s) {
-  long n = 0;
+// long long, not long: long is 32 bits on Windows.
+std::optional<long long> ParseLong(const std::string& s) {
+  long long n = 0;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-  if (s.empty() || s[0] == '-' || ec != std::errc() || end != s.data() + s.size() || n > (1L << 40)) {
+  if (s.empty() || s[0] == '-' || ec != std::errc() || end != s.data() + s.size() || n > (1LL << 40)) {
     return std::nullopt;
   }
   return n;
@@ -53,13 +54,13 @@ std::map<std::string, kube::Quantity> ContainerGpus(const json::object& c) {
 }
 
 // "mig-3g.40gb" -> 40 GB, as a fallback when no memory label names it.
-std::optional<long> MigMemoryFromName(const std::string& resource) {
+std::optional<long long> MigMemoryFromName(const std::string& resource) {
   auto dot = resource.rfind('.');
   auto gb = resource.rfind("gb");
   if (dot == std::string::npos || gb == std::string::npos || gb <= dot) return std::nullopt;
   auto n = ParseLong(resource.substr(dot + 1, gb - dot - 1));
   if (!n) return std::nullopt;
-  return *n * 1000L * 1000 * 1000 / (1024L * 1024);  // GB to MiB
+  return *n * 1000LL * 1000 * 1000 / (1024LL * 1024);  // GB to MiB
 }
 
 }  // namespace

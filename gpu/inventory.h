@@ -35,7 +35,7 @@ struct GpuResource {
   long long free() const { return allocatable > requested ? allocatable - requested : 0; }
   bool mig = false;
   bool shared = false;                 // time-sliced: replicas share one GPU's memory
-  std::optional<long> memory_mib;      // per device (whole GPU or one slice)
+  std::optional<long long> memory_mib;  // per device (whole GPU or one slice)
 };
 
 enum class MemorySource { kLabel, kInstanceType, kUnknown };
@@ -44,7 +44,7 @@ struct NodeGpus {
   std::string name;
   std::string product;                 // "" = unknown
   std::string family;
-  std::optional<long> memory_mib;      // per whole GPU
+  std::optional<long long> memory_mib;  // per whole GPU
   MemorySource memory_source = MemorySource::kUnknown;
   std::string instance_type;
   std::string driver_version;          // e.g. "550.127.05", or the major alone

@@ -68,7 +68,7 @@ Result<Credential> ParseExecCredential(const ExecConfig& exec, std::string_view 
 class ExecProvider {
  public:
   // `timeout` 0: kExecTimeout, or kInteractiveExecTimeout when interactive.
-  ExecProvider(ExecConfig exec, std::string cluster_json, ProcessRunner* runner, Environ environ, Clock clock,
+  ExecProvider(ExecConfig exec, std::string cluster_json, ProcessRunner* runner, Environ environment, Clock clock,
                bool stdin_is_terminal, std::chrono::milliseconds timeout = {});
 
   // Returns the cached credential while it is valid, else runs the plugin.

@@ -1,7 +1,6 @@
 #include "kube/kubeconfig.h"
 
 #include <cstdlib>
-#include <unistd.h>  // environ
 #include <set>
 #include <sstream>
 
@@ -26,11 +25,6 @@ bool Bool(const YAML::Node& n, const char* key) {
   return v && v.IsScalar() && v.as<bool>(false);
 }
 
-std::string Dir(const std::string& path) {
-  auto slash = path.rfind('/');
-  return slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
-}
-
 // client-go resolves a relative path against the directory of the file that
 // defined it (loader.go ResolvePaths), not against the working directory.
 // Where relative paths in one file resolve: its directory, and $HOME for "~".
@@ -38,28 +32,12 @@ struct PathBase {
   std::string dir, home;
 };
 
-// Go's filepath.Clean, lexically: no ".", no "x/..", no doubled '/'.
-std::string CleanPath(const std::string& path) {
-  bool absolute = !path.empty() && path[0] == '/';
-  std::vector<std::string> parts;
-  std::stringstream in(path);
-  for (std::string part; std::getline(in, part, '/');) {
-    if (part.empty() || part == ".") continue;
-    if (part == ".." && !parts.empty() && parts.back() != "..") {
-      parts.pop_back();
-    } else if (part != ".." || !absolute) {
-      parts.push_back(part);  // ".." above the root is the root
-    }
-  }
-  std::string out = absolute ? "/" : "";
-  for (size_t i = 0; i < parts.size(); ++i) out += (i ? "/" : "") + parts[i];
-  return out.empty() ? "." : out;
-}
-
 std::string Resolve(const PathBase& base, const std::string& path) {
-  if (path.empty() || path[0] == '/') return path;
-  if (path[0] == '~' && (path.size() == 1 || path[1] == '/')) return base.home + path.substr(1);
-  return CleanPath(base.dir + "/" + path);  // filepath.Join cleans
+  if (path.empty() || os::IsAbsolutePath(path)) return path;
+  if (path[0] == '~' && (path.size() == 1 || path[1] == '/' || path[1] == os::kPathSeparator)) {
+    return os::JoinPath(base.home, path.substr(1));
+  }
+  return os::JoinPath(base.dir, path);  // cleaned, as filepath.Join
 }
 
 Result<std::string> DecodeData(const std::string& b64, const std::string& field, const std::string& owner) {
@@ -113,7 +91,9 @@ ExecConfig ParseExec(const YAML::Node& ex, const PathBase& dir) {
   ExecConfig e;
   e.command = Str(ex, "command");
   // A bare name is looked up on PATH; only a path is resolved (loader.go).
-  if (e.command.find('/') != std::string::npos) e.command = Resolve(dir, e.command);
+  if (e.command.find_first_of(os::kPathSeparator == '/' ? "/" : "/\\") != std::string::npos) {
+    e.command = Resolve(dir, e.command);
+  }
   if (YAML::Node a = ex["args"]; a && a.IsSequence()) {
     for (auto x : a) e.args.push_back(x.as<std::string>());
   }
@@ -191,7 +171,7 @@ std::vector<std::string> SplitList(const std::string& s) {
   std::set<std::string> seen;
   std::stringstream in(s);
   std::string item;
-  while (std::getline(in, item, ':')) {
+  while (std::getline(in, item, os::kListSeparator)) {
     if (!item.empty() && seen.insert(item).second) out.push_back(item);
   }
   return out;
@@ -200,11 +180,7 @@ std::vector<std::string> SplitList(const std::string& s) {
 }  // namespace
 
 Environ ProcessEnviron() {
-  return [] {
-    std::vector<std::string> all;
-    for (char** e = environ; e && *e; ++e) all.emplace_back(*e);
-    return all;
-  };
+  return [] { return os::Environment(); };
 }
 
 Getenv ProcessEnv() {
@@ -243,8 +219,8 @@ Result<Config> Load(const LoadOptions& options, const FileSystem& fs, const Gete
     must_exist = true;
   } else if (auto list = env("KUBECONFIG"); list && !list->empty()) {
     files = SplitList(*list);
-  } else if (auto home = env("HOME"); home && !home->empty()) {
-    files.push_back(*home + "/.kube/config");
+  } else if (std::string home = os::HomeDir(env, fs); !home.empty()) {
+    files.push_back(os::JoinPath(home, ".kube/config"));
   }
   Config merged;
   for (const std::string& path : files) {
@@ -256,7 +232,7 @@ Result<Config> Load(const LoadOptions& options, const FileSystem& fs, const Gete
       }
       return text.status();
     }
-    auto c = ParseConfig(*text, path, Dir(path), env("HOME").value_or(""));
+    auto c = ParseConfig(*text, path, os::DirName(path), os::HomeDir(env, fs));
     if (!c.ok()) return c.status();
     Merge(merged, *c);
   }

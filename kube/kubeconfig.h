@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "kube/filesystem.h"
+#include "kube/os.h"
 #include "kube/status.h"
 
 namespace kube {
@@ -72,8 +73,6 @@ struct Config {
   std::string current_context;
 };
 
-// Reads the environment: a seam so tests need not touch the process's.
-using Getenv = std::function<std::optional<std::string>(const std::string&)>;
 Getenv ProcessEnv();
 // The whole environment as "NAME=value" lines, which exec plugins inherit.
 using Environ = std::function<std::vector<std::string>()>;

@@ -3,7 +3,11 @@
 #include <chrono>
 #include <ctime>
 #include <set>
+#ifdef _WIN32
+#include <process.h>  // getpid
+#else
 #include <unistd.h>
+#endif
 
 #include <boost/json.hpp>
 
@@ -70,7 +74,11 @@ void Logger::Info(int level, std::string_view msg) const {
   std::time_t t = std::chrono::system_clock::to_time_t(now);
   auto us = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() % 1000000;
   std::tm tm;
+#ifdef _WIN32
+  gmtime_s(&tm, &t);
+#else
   gmtime_r(&t, &tm);
+#endif
   char head[64];
   std::snprintf(head, sizeof head, "I%02d%02d %02d:%02d:%02d.%06lld %7d kube] ", tm.tm_mon + 1, tm.tm_mday,
                 tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<long long>(us), static_cast<int>(::getpid()));

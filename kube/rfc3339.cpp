@@ -1,6 +1,7 @@
 #include "kube/rfc3339.h"
 
 #include <cctype>
+#include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <string>
@@ -34,8 +35,17 @@ std::optional<std::chrono::system_clock::time_point> ParseRfc3339(std::string_vi
     return std::nullopt;
   }
   if (i != str.size()) return std::nullopt;
-  std::time_t t = ::timegm(&tm) - offset;
-  return std::chrono::system_clock::from_time_t(t);
+  // The calendar arithmetic of timegm (which Windows lacks); a day that does
+  // not exist (February 30) is refused, as Go's time.Parse refuses it.
+  using namespace std::chrono;
+  year_month_day date{year{tm.tm_year + 1900}, month{static_cast<unsigned>(tm.tm_mon + 1)},
+                      day{static_cast<unsigned>(tm.tm_mday)}};
+  if (!date.ok() || tm.tm_hour < 0 || tm.tm_hour > 23 || tm.tm_min < 0 || tm.tm_min > 59 || tm.tm_sec < 0 ||
+      tm.tm_sec > 60) {
+    return std::nullopt;
+  }
+  return time_point_cast<system_clock::duration>(sys_days{date} + hours{tm.tm_hour} + minutes{tm.tm_min} +
+                                                 seconds{tm.tm_sec} - seconds{offset});
 }
 
 }  // namespace kube

@@ -1,12 +1,13 @@
 #include "plugin/app.h"
 
+#include "kube/os.h"
+
 #include <algorithm>
 #include <iostream>
 #include <sstream>
 #include <thread>
 
 #include <boost/json.hpp>
-#include <unistd.h>
 
 #include "kube/json_fields.h"
 #include "kube/printable.h"
@@ -41,7 +42,7 @@ Deps SystemDeps() {
   d.transport = kube::MakeBeastTransport;
   d.clock = [] { return std::chrono::system_clock::now(); };
   d.sleep = [](std::chrono::milliseconds t) { std::this_thread::sleep_for(t); };
-  d.stdin_is_terminal = ::isatty(0) != 0;
+  d.stdin_is_terminal = kube::os::IsTerminal(0);
   d.catch_interrupts = CatchSignals;
   return d;
 }

@@ -4,14 +4,17 @@
 #include <string>
 #include <vector>
 
+#include "kube/os.h"
 #include "plugin/app.h"
 
 int main(int argc, char** argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
+  kube::os::PrepareConsole();
+  std::vector<std::string> args = kube::os::Arguments(argc, argv);
   // kubectl runs kubectl_complete-lm (a link to this binary) to complete
   // "kubectl lm ..." on the command line.
   std::string self = argc > 0 ? argv[0] : "";
-  bool completing = self.size() >= 19 && self.compare(self.size() - 19, 19, "kubectl_complete-lm") == 0;
+  if (self.size() > 4 && (self.ends_with(".exe") || self.ends_with(".EXE"))) self.resize(self.size() - 4);
+  bool completing = self.ends_with("kubectl_complete-lm");
   try {
     const lm::Deps deps = lm::SystemDeps();
     if (completing) return lm::RunComplete(args, deps);

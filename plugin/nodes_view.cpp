@@ -13,7 +13,7 @@ namespace lm {
 namespace json = boost::json;
 namespace {
 
-std::string MemoryText(const std::optional<long>& mib) {
+std::string MemoryText(const std::optional<long long>& mib) {
   if (!mib) return "<unknown>";
   if (*mib % 1024 == 0) return std::to_string(*mib / 1024) + "Gi";
   return gpu::OneDecimal(*mib / 1024.0, "Gi");

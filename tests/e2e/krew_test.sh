@@ -37,12 +37,25 @@ run objdump -p "$bin"
 expect_out_lacks "NEEDED"
 expect_out_lacks "INTERP"
 
-test_case "the arm64 archive installs for linux/arm64 and holds an aarch64 binary"
-run env KREW_ROOT="$E2E_TMP/krew-arm64" KREW_OS=linux KREW_ARCH=arm64 kubectl krew install \
-  --manifest="$DIST/lm.yaml" --archive="$DIST/kubectl-lm-linux-arm64.tar.gz"
-expect_rc 0
-run file -L "$E2E_TMP/krew-arm64/bin/kubectl-lm"
-expect_out_contains "ARM aarch64"
+test_case "the manifest names five platforms, and krew installs the right archive for each"
+for platform in linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64; do
+  os=${platform%/*} arch=${platform#*/}
+  exe=kubectl-lm archive=$DIST/kubectl-lm-$os-$arch.tar.gz
+  if [ "$os" = windows ]; then exe=kubectl-lm.exe archive=$DIST/kubectl-lm-$os-$arch.zip; fi
+  root=$E2E_TMP/krew-$os-$arch
+  run env KREW_ROOT="$root" KREW_OS="$os" KREW_ARCH="$arch" kubectl krew install \
+    --manifest="$DIST/lm.yaml" --archive="$archive"
+  expect_rc 0 "(krew install for $platform)"
+  installed=$(find "$root/store/lm" -name "$exe" -type f | head -1)
+  run file "$installed"
+  case $platform in
+    linux/amd64) expect_out_contains "x86-64" ;;
+    linux/arm64) expect_out_contains "ARM aarch64" ;;
+    darwin/amd64) expect_out_contains "Mach-O 64-bit x86_64" ;;
+    darwin/arm64) expect_out_contains "Mach-O 64-bit arm64" ;;
+    windows/amd64) expect_out_contains "PE32+ executable (console) x86-64" ;;
+  esac
+done
 run tar -tzf "$DIST/kubectl-lm-linux-arm64.tar.gz"
 expect_out_contains "LICENSE"
 

@@ -3,7 +3,9 @@
 # run it, against the real test control plane: the static Linux ones in a
 # chroot that holds nothing but the binary, a kubeconfig and /etc/hosts (no
 # C library, no CA bundle, no resolver configuration), the arm64 one under
-# qemu-user.
+# qemu-user, the Windows one under Wine. The macOS ones cannot run here:
+# they are checked for what they link (the release workflow runs them on a
+# macOS runner).
 set -euo pipefail
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -84,6 +86,84 @@ in_chroot "$root" /qemu-aarch64-static /kubectl-lm version
 expect_rc 0
 expect_out_contains "Server Version: v1.36.3"
 in_chroot "$root" /qemu-aarch64-static /kubectl-lm nodes
+expect_rc 0
+expect_out_contains "gpu-h100-0"
+
+
+for arch in amd64 arm64; do
+  test_case "darwin/$arch is a Mach-O executable that links only the macOS system library"
+  mkdir -p "$T/darwin-$arch"
+  tar -xzf "$DIST/kubectl-lm-darwin-$arch.tar.gz" -C "$T/darwin-$arch" kubectl-lm
+  run file "$T/darwin-$arch/kubectl-lm"
+  expect_out_contains "Mach-O 64-bit"
+  expect_out_contains "$([ "$arch" = amd64 ] && echo x86_64 || echo arm64)"
+  run llvm-objdump-14 --macho --dylibs-used "$T/darwin-$arch/kubectl-lm"
+  expect_eq "$(tail -n +2 <<<"$OUT" | sed 's/^[[:space:]]*//; s/ (.*//')" "/usr/lib/libSystem.B.dylib" "(the dylibs it loads)"
+  run llvm-objdump-14 --macho --private-headers "$T/darwin-$arch/kubectl-lm"
+  expect_out_contains "LC_CODE_SIGNATURE"  # Apple silicon runs only signed code; the linker signs ad hoc
+  size=$(stat -c %s "$T/darwin-$arch/kubectl-lm")
+  [ "$size" -le $((12 * 1024 * 1024)) ] || fail "the stripped binary is $size bytes, more than 12 MiB"
+  echo "  $size bytes, stripped"
+done
+
+test_case "windows/amd64 under Wine: KUBECONFIG as a ;-separated list of Windows paths; admin, viewer and exec users"
+WINE=$(command -v wine64 || echo /usr/lib/wine/wine64)
+export WINEPREFIX=$T/wine WINEDEBUG=-all
+W=$T/win
+mkdir -p "$W/bin"
+python3 -m zipfile -e "$DIST/kubectl-lm-windows-amd64.zip" "$W"
+winpath() { echo "Z:${1//\//\\}"; }
+cluster=$(kubectl config view --raw --minify --context admin -o jsonpath='{.clusters[0].name}')
+kubectl config view --raw --flatten --minify --context admin > "$W/a.config"
+printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s"}}' \
+  "$(cat "$(kubectl config view --raw -o jsonpath='{.users[?(@.name=="exec-user")].user.exec.env[0].value}')")" > "$W/cred.json"
+# A .cmd found through PATH and PATHEXT, started without a shell of ours.
+printf '@echo off\r\ntype "%%PLUGIN_CRED%%"\r\n' > "$W/bin/lm-plugin.cmd"
+cat > "$W/b.config" <<YAML
+apiVersion: v1
+kind: Config
+users:
+- name: viewer
+  user: {token: $(kubectl config view --raw -o jsonpath='{.users[?(@.name=="viewer")].user.token}')}
+- name: exec-user
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1
+      command: lm-plugin
+      interactiveMode: Never
+      env: [{name: PLUGIN_CRED, value: '$(winpath "$W/cred.json")'}]
+contexts:
+- {name: viewer, context: {cluster: $cluster, user: viewer}}
+- {name: exec, context: {cluster: $cluster, user: exec-user}}
+YAML
+mkdir -p "$T/empty-home"
+lmw() {
+  run env HOME="$T/empty-home" KUBECONFIG="$(winpath "$W/a.config");$(winpath "$W/b.config")" \
+    WINEPATH="$(winpath "$W/bin")" "$WINE" "$W/kubectl-lm.exe" "$@"
+}
+lmw version
+expect_rc 0
+expect_out_contains "Server Version: v1.36.3"
+for ctx in admin viewer exec; do
+  lmw status --context "$ctx" -v=6
+  expect_rc 0 "(status --context $ctx)"
+  expect_err_contains "deployments?labelSelector="
+done
+# The same answers as the Linux build, to the byte (long is 32 bits on Windows).
+for cmd in "nodes -o json" "models --fits -o json" "nodes"; do
+  read -r -a words <<<"$cmd"
+  lmw "${words[@]}"
+  expect_rc 0 "($cmd)"
+  win=$OUT
+  run kubectl lm "${words[@]}"
+  expect_eq "$(tr -d '\r' <<<"$win")" "$OUT" "(kubectl lm $cmd under Wine and on Linux)"
+done
+
+test_case "windows/amd64 under Wine with no KUBECONFIG: the kubeconfig under %USERPROFILE%"
+profile=$WINEPREFIX/drive_c/users/$(id -un)
+mkdir -p "$profile/.kube"
+cp "$W/a.config" "$profile/.kube/config"
+run env -u KUBECONFIG HOME="$T/empty-home" "$WINE" "$W/kubectl-lm.exe" nodes
 expect_rc 0
 expect_out_contains "gpu-h100-0"
 

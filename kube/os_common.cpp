@@ -1,0 +1,81 @@
+// The parts of kube/os.h that are one rule with a per-platform separator.
+#include "kube/os.h"
+
+#include <cctype>
+
+namespace kube::os {
+namespace {
+
+bool IsSeparator(char c) {
+#ifdef _WIN32
+  return c == '\\' || c == '/';
+#else
+  return c == '/';
+#endif
+}
+
+// "C:" or "\\host\share" at the start of a Windows path; "" elsewhere.
+size_t VolumeLength(std::string_view p) {
+#ifdef _WIN32
+  if (p.size() >= 2 && std::isalpha(static_cast<unsigned char>(p[0])) && p[1] == ':') return 2;
+  if (p.size() >= 2 && IsSeparator(p[0]) && IsSeparator(p[1])) {  // UNC: \\host\share
+    size_t host_end = p.find_first_of("\\/", 2);
+    if (host_end == std::string_view::npos) return p.size();
+    size_t share_end = p.find_first_of("\\/", host_end + 1);
+    return share_end == std::string_view::npos ? p.size() : share_end;
+  }
+#endif
+  return 0;
+}
+
+// Go's filepath.Clean: no ".", no "x/..", no doubled separators.
+std::string Clean(const std::string& path) {
+  size_t vol = VolumeLength(path);
+  std::string volume = path.substr(0, vol);
+  std::string_view rest = std::string_view(path).substr(vol);
+  bool rooted = !rest.empty() && IsSeparator(rest[0]);
+  std::vector<std::string> parts;
+  size_t i = 0;
+  while (i < rest.size()) {
+    size_t j = i;
+    while (j < rest.size() && !IsSeparator(rest[j])) ++j;
+    std::string part(rest.substr(i, j - i));
+    i = j + 1;
+    if (part.empty() || part == ".") continue;
+    if (part == ".." && !parts.empty() && parts.back() != "..") {
+      parts.pop_back();
+    } else if (part != ".." || !rooted) {
+      parts.push_back(part);  // ".." above the root is the root
+    }
+  }
+  std::string out = volume + (rooted ? std::string(1, kPathSeparator) : "");
+  for (size_t k = 0; k < parts.size(); ++k) out += (k ? std::string(1, kPathSeparator) : "") + parts[k];
+  return out.empty() ? "." : out;
+}
+
+}  // namespace
+
+bool IsAbsolutePath(std::string_view path) {
+#ifdef _WIN32
+  size_t vol = VolumeLength(path);
+  if (vol > 2) return true;  // UNC
+  return vol == 2 && path.size() > 2 && IsSeparator(path[2]);
+#else
+  return !path.empty() && path[0] == '/';
+#endif
+}
+
+std::string DirName(const std::string& path) {
+  size_t vol = VolumeLength(path);
+  size_t i = path.size();
+  while (i > vol && !IsSeparator(path[i - 1])) --i;
+  std::string dir = path.substr(0, i);
+  return dir.size() == vol ? (vol ? dir + "." : ".") : Clean(dir);
+}
+
+std::string JoinPath(const std::string& dir, const std::string& rel) {
+  if (dir.empty()) return Clean(rel);
+  return Clean(dir + kPathSeparator + rel);
+}
+
+}  // namespace kube::os
