@@ -7,6 +7,11 @@
 #
 #   tests/bench/inventory_scale.sh BUILD_DIR [NODES [PODS]]   (default 5000 50000)
 #
+# With STATIC_BIN (e.g. build/cross-linux-amd64/kubectl-lm from
+# scripts/cross) it also compares that static musl binary with BUILD_DIR's
+# glibc one: `nodes` and `version --client`, three runs each, alternating,
+# and the ratio of the medians.
+#
 # Nodes are created without KWOK's annotation, so no fake kubelet runs for
 # them and the 2-core machine spends itself on the API server; their pods
 # stay Pending, bound, which is what the inventory counts.
@@ -73,4 +78,25 @@ measure "kubectl lm nodes" kubectl-lm nodes
 measure "kubectl lm nodes -o json" kubectl-lm nodes -o json
 measure "kubectl get nodes -o json" kubectl get nodes -o json
 measure "kubectl get pods -A -o json" kubectl get pods -A -o json
+if [ -n "${STATIC_BIN:-}" ]; then
+  median() { sort -n | sed -n 2p; }  # of three
+  : > "$T/glibc" && : > "$T/static" && : > "$T/glibc-v" && : > "$T/static-v"
+  for _ in 1 2 3; do
+    for kind in glibc static; do
+      bin=$BUILD_DIR/kubectl-lm
+      [ "$kind" = glibc ] || bin=$STATIC_BIN
+      /usr/bin/time -f "%e %M" -o "$T/time" "$bin" nodes > /dev/null 2>&1
+      read -r wall rss < "$T/time"
+      echo "$wall" >> "$T/$kind"
+      echo "$rss" >> "$T/$kind-rss"
+      /usr/bin/time -f "%e" -o "$T/time" "$bin" version --client > /dev/null 2>&1
+      cat "$T/time" >> "$T/$kind-v"
+    done
+  done
+  g=$(median < "$T/glibc") st=$(median < "$T/static")
+  printf 'kubectl lm nodes, glibc build:  %s s (runs: %s), peak %s MiB\n' "$g" "$(tr '\n' ' ' < "$T/glibc")" "$(( $(median < "$T/glibc-rss") / 1024 ))"
+  printf 'kubectl lm nodes, static musl:  %s s (runs: %s), peak %s MiB\n' "$st" "$(tr '\n' ' ' < "$T/static")" "$(( $(median < "$T/static-rss") / 1024 ))"
+  printf 'static / glibc: %s\n' "$(awk -v a="$st" -v b="$g" 'BEGIN { printf "%.2f", a / b }')"
+  printf 'version --client: glibc %s s, static %s s (medians)\n' "$(median < "$T/glibc-v")" "$(median < "$T/static-v")"
+fi
 rm -rf "$T"
