@@ -62,23 +62,31 @@ for sig in INT TERM; do
   echo "  $undone of $writes runs were stopped and undone; the others had finished"
 done
 
+# deploy_then TIMEOUT CMD...: deploys with -v=6 and runs CMD after its 5th
+# write (the Secret is created by then); the deploy's stderr is kept in
+# $T/err, its exit status in RC.
+deploy_then() {
+  local timeout=$1 pid n=0 line
+  shift
+  rm -f "$T/fifo"
+  mkfifo "$T/fifo"
+  "${deploy[@]}" -v=6 --request-timeout "$timeout" 2>"$T/fifo" >/dev/null &
+  pid=$!
+  : >"$T/err"
+  while IFS= read -r line; do
+    echo "$line" >>"$T/err"
+    if is_write "$line"; then
+      n=$((n + 1))
+      [ "$n" -ne 5 ] || "$@"
+    fi
+  done <"$T/fifo"
+  RC=0
+  wait "$pid" || RC=$?
+}
+
 test_case "the API server stops answering mid-deploy: the error names what is left and how to remove it; a re-run completes"
 apiserver=$("$HERE/cluster" pid kube-apiserver)
-rm -f "$T/fifo"
-mkfifo "$T/fifo"
-"${deploy[@]}" -v=6 --request-timeout 2s 2>"$T/fifo" >/dev/null &
-pid=$!
-n=0
-: >"$T/err"
-while IFS= read -r line; do
-  echo "$line" >>"$T/err"
-  if is_write "$line"; then
-    n=$((n + 1))
-    [ "$n" -ne 5 ] || kill -STOP "$apiserver"  # after the Secret is created
-  fi
-done <"$T/fifo"
-RC=0
-wait "$pid" || RC=$?
+deploy_then 2s kill -STOP "$apiserver"
 kill -CONT "$apiserver"
 apiserver=""
 kubectl wait --for=condition=Ready node/gpu-h100-0 --timeout=60s >/dev/null
@@ -94,21 +102,7 @@ kubectl lm delete e2e-int >/dev/null
 expect_eq "$(snapshot)" "$before" "(delete after all that)"
 
 test_case "the API server is killed mid-deploy and restarted: the error names what is left; a re-run completes"
-rm -f "$T/fifo"
-mkfifo "$T/fifo"
-"${deploy[@]}" -v=6 --request-timeout 5s 2>"$T/fifo" >/dev/null &
-pid=$!
-n=0
-: >"$T/err"
-while IFS= read -r line; do
-  echo "$line" >>"$T/err"
-  if is_write "$line"; then
-    n=$((n + 1))
-    [ "$n" -ne 5 ] || "$HERE/cluster" kill kube-apiserver  # SIGKILL, after the Secret is created
-  fi
-done <"$T/fifo"
-RC=0
-wait "$pid" || RC=$?
+deploy_then 5s "$HERE/cluster" kill kube-apiserver  # SIGKILL
 "$HERE/cluster" restart kube-apiserver
 kubectl wait --for=condition=Ready node/gpu-h100-0 --timeout=60s >/dev/null
 ERR=$(grep -v '^I[0-9]' "$T/err" || true)

@@ -21,18 +21,11 @@
 
 #include "kube/base64.h"
 #include "kube/kubeconfig.h"
+#include "env_of.h"
 
 using namespace kube;
 
 namespace {
-
-Getenv EnvOf(std::map<std::string, std::string> vars) {
-  return [vars](const std::string& k) -> std::optional<std::string> {
-    auto it = vars.find(k);
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
-}
 
 bool Contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 

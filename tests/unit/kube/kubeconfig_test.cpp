@@ -4,18 +4,11 @@
 
 #include "kube/base64.h"
 #include "kube/kubeconfig.h"
+#include "env_of.h"
 
 using namespace kube;
 
 namespace {
-
-Getenv EnvOf(std::map<std::string, std::string> vars) {
-  return [vars](const std::string& k) -> std::optional<std::string> {
-    auto it = vars.find(k);
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
-}
 
 const char* kFileA = R"(
 apiVersion: v1
