@@ -113,8 +113,8 @@ Transport& Client::Conn() {
     };
     t.https_proxy_env = env("HTTPS_PROXY", "https_proxy");
     t.no_proxy_env = env("NO_PROXY", "no_proxy");
-    t.ssl_cert_file = env("SSL_CERT_FILE", "SSL_CERT_FILE");
-    t.ssl_cert_dir = env("SSL_CERT_DIR", "SSL_CERT_DIR");
+    t.ssl_cert_file = deps_.env("SSL_CERT_FILE").value_or("");
+    t.ssl_cert_dir = deps_.env("SSL_CERT_DIR").value_or("");
     t.timeout = options_.timeout;
     t.user_agent = options_.user_agent;
     transport_ = deps_.transport(t);

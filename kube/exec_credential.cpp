@@ -34,6 +34,16 @@ const json::string* GetString(const json::object& o, const char* key) {
 
 }  // namespace
 
+std::string PluginTimedOut(std::chrono::milliseconds timeout) {
+  std::string took = timeout.count() % 1000 ? std::to_string(timeout.count()) + " ms"
+                                            : std::to_string(timeout.count() / 1000) + " s";
+  return "did not finish within " + took + " (set KUBECTL_LM_EXEC_TIMEOUT to wait longer)";
+}
+
+std::string PluginWroteTooMuch() {
+  return "wrote more than " + std::to_string(kMaxPluginOutput >> 20) + " MiB to stdout";
+}
+
 std::string ExecInfoJson(const ExecConfig& exec, bool interactive, const std::string& cluster_json) {
   json::object spec;
   spec["interactive"] = interactive;

@@ -53,6 +53,11 @@ class ProcessRunner {
                                     bool pass_stdin, std::chrono::milliseconds timeout) = 0;
 };
 
+// How RealProcessRunner (os_posix.cpp, os_windows.cpp) says a plugin broke
+// a bound: after "exec: executable NAME ".
+std::string PluginTimedOut(std::chrono::milliseconds timeout);
+std::string PluginWroteTooMuch();
+
 class RealProcessRunner : public ProcessRunner {
  public:
   Result<ProcessResult> Run(const std::vector<std::string>& argv, const std::vector<std::string>& env,

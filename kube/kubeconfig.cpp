@@ -1,5 +1,6 @@
 #include "kube/kubeconfig.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <set>
 #include <sstream>
@@ -34,7 +35,7 @@ struct PathBase {
 
 std::string Resolve(const PathBase& base, const std::string& path) {
   if (path.empty() || os::IsAbsolutePath(path)) return path;
-  if (path[0] == '~' && (path.size() == 1 || path[1] == '/' || path[1] == os::kPathSeparator)) {
+  if (path[0] == '~' && (path.size() == 1 || os::IsPathSeparator(path[1]))) {
     return os::JoinPath(base.home, path.substr(1));
   }
   return os::JoinPath(base.dir, path);  // cleaned, as filepath.Join
@@ -91,9 +92,7 @@ ExecConfig ParseExec(const YAML::Node& ex, const PathBase& dir) {
   ExecConfig e;
   e.command = Str(ex, "command");
   // A bare name is looked up on PATH; only a path is resolved (loader.go).
-  if (e.command.find_first_of(os::kPathSeparator == '/' ? "/" : "/\\") != std::string::npos) {
-    e.command = Resolve(dir, e.command);
-  }
+  if (std::any_of(e.command.begin(), e.command.end(), os::IsPathSeparator)) e.command = Resolve(dir, e.command);
   if (YAML::Node a = ex["args"]; a && a.IsSequence()) {
     for (auto x : a) e.args.push_back(x.as<std::string>());
   }
@@ -212,6 +211,7 @@ void Merge(Config& into, const Config& later) {
 }
 
 Result<Config> Load(const LoadOptions& options, const FileSystem& fs, const Getenv& env) {
+  const std::string home = os::HomeDir(env, fs);  // the default file's place, and "~" in paths
   std::vector<std::string> files;
   bool must_exist = false;
   if (!options.explicit_path.empty()) {
@@ -219,7 +219,7 @@ Result<Config> Load(const LoadOptions& options, const FileSystem& fs, const Gete
     must_exist = true;
   } else if (auto list = env("KUBECONFIG"); list && !list->empty()) {
     files = SplitList(*list);
-  } else if (std::string home = os::HomeDir(env, fs); !home.empty()) {
+  } else if (!home.empty()) {
     files.push_back(os::JoinPath(home, ".kube/config"));
   }
   Config merged;
@@ -232,7 +232,7 @@ Result<Config> Load(const LoadOptions& options, const FileSystem& fs, const Gete
       }
       return text.status();
     }
-    auto c = ParseConfig(*text, path, os::DirName(path), os::HomeDir(env, fs));
+    auto c = ParseConfig(*text, path, os::DirName(path), home);
     if (!c.ok()) return c.status();
     Merge(merged, *c);
   }

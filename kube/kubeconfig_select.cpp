@@ -46,9 +46,10 @@ Result<ClientConfig> InCluster(const Overrides& o, const FileSystem& fs, const G
   std::string port = env("KUBERNETES_SERVICE_PORT").value_or("");
   std::string token_file = std::string(kServiceAccountDir) + "/token";
   // client-go's inClusterClientConfig takes only a server, a token and a
-  // CA from the flags (a --server never gets here: the cluster is not empty) and drops the rest without a word (kubectl, whose
-  // default config differs from in-cluster once --as is set, instead tries
-  // localhost:8080). Neither does what was asked: say so.
+  // CA from the flags (a --server never gets here: the cluster is not
+  // empty) and drops the rest without a word (kubectl, whose default config
+  // differs from in-cluster once --as is set, instead tries localhost:8080).
+  // Neither does what was asked: say so.
   for (const auto& [flag, set] : {std::pair{"--as", !o.as.empty()}, {"--as-uid", !o.as_uid.empty()},
                                   {"--as-group", !o.as_groups.empty()}, {"--as-user-extra", !o.as_user_extra.empty()}, {"--username", !o.username.empty()},
                                   {"--password", !o.password.empty()}, {"--client-certificate", !o.client_certificate.empty()},

@@ -29,6 +29,8 @@ inline constexpr char kListSeparator = ':';
 inline constexpr char kPathSeparator = '/';
 #endif
 
+// '/' everywhere; '\\' too on Windows.
+bool IsPathSeparator(char c);
 // As Go's filepath.IsAbs: "/x" on POSIX; "C:\x", "C:/x" or "\\host\share"
 // on Windows (where "\x" is relative to the current drive).
 bool IsAbsolutePath(std::string_view path);

@@ -4,9 +4,8 @@
 #include <cctype>
 
 namespace kube::os {
-namespace {
 
-bool IsSeparator(char c) {
+bool IsPathSeparator(char c) {
 #ifdef _WIN32
   return c == '\\' || c == '/';
 #else
@@ -14,11 +13,13 @@ bool IsSeparator(char c) {
 #endif
 }
 
+namespace {
+
 // "C:" or "\\host\share" at the start of a Windows path; "" elsewhere.
 size_t VolumeLength(std::string_view p) {
 #ifdef _WIN32
   if (p.size() >= 2 && std::isalpha(static_cast<unsigned char>(p[0])) && p[1] == ':') return 2;
-  if (p.size() >= 2 && IsSeparator(p[0]) && IsSeparator(p[1])) {  // UNC: \\host\share
+  if (p.size() >= 2 && IsPathSeparator(p[0]) && IsPathSeparator(p[1])) {  // UNC: \\host\share
     size_t host_end = p.find_first_of("\\/", 2);
     if (host_end == std::string_view::npos) return p.size();
     size_t share_end = p.find_first_of("\\/", host_end + 1);
@@ -33,12 +34,12 @@ std::string Clean(const std::string& path) {
   size_t vol = VolumeLength(path);
   std::string volume = path.substr(0, vol);
   std::string_view rest = std::string_view(path).substr(vol);
-  bool rooted = !rest.empty() && IsSeparator(rest[0]);
+  bool rooted = !rest.empty() && IsPathSeparator(rest[0]);
   std::vector<std::string> parts;
   size_t i = 0;
   while (i < rest.size()) {
     size_t j = i;
-    while (j < rest.size() && !IsSeparator(rest[j])) ++j;
+    while (j < rest.size() && !IsPathSeparator(rest[j])) ++j;
     std::string part(rest.substr(i, j - i));
     i = j + 1;
     if (part.empty() || part == ".") continue;
@@ -59,7 +60,7 @@ bool IsAbsolutePath(std::string_view path) {
 #ifdef _WIN32
   size_t vol = VolumeLength(path);
   if (vol > 2) return true;  // UNC
-  return vol == 2 && path.size() > 2 && IsSeparator(path[2]);
+  return vol == 2 && path.size() > 2 && IsPathSeparator(path[2]);
 #else
   return !path.empty() && path[0] == '/';
 #endif
@@ -68,7 +69,7 @@ bool IsAbsolutePath(std::string_view path) {
 std::string DirName(const std::string& path) {
   size_t vol = VolumeLength(path);
   size_t i = path.size();
-  while (i > vol && !IsSeparator(path[i - 1])) --i;
+  while (i > vol && !IsPathSeparator(path[i - 1])) --i;
   std::string dir = path.substr(0, i);
   return dir.size() == vol ? (vol ? dir + "." : ".") : Clean(dir);
 }

@@ -71,9 +71,7 @@ Result<ProcessResult> RealProcessRunner::Run(const std::vector<std::string>& arg
     int ready = left.count() > 0 ? ::poll(&p, 1, static_cast<int>(std::min<long long>(left.count(), 1 << 30))) : 0;
     if (ready < 0 && errno == EINTR) continue;
     if (ready == 0) {
-      failure = "did not finish within " +
-                (timeout.count() % 1000 ? std::to_string(timeout.count()) + " ms" : std::to_string(timeout.count() / 1000) + " s") +
-                " (set KUBECTL_LM_EXEC_TIMEOUT to wait longer)";
+      failure = PluginTimedOut(timeout);
       break;
     }
     ssize_t n = ::read(out[0], buf, sizeof buf);
@@ -81,7 +79,7 @@ Result<ProcessResult> RealProcessRunner::Run(const std::vector<std::string>& arg
     if (n <= 0) break;
     r.out.append(buf, n);
     if (r.out.size() > kMaxPluginOutput) {
-      failure = "wrote more than " + std::to_string(kMaxPluginOutput >> 20) + " MiB to stdout";
+      failure = PluginWroteTooMuch();
       break;
     }
   }

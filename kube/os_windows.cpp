@@ -122,23 +122,37 @@ std::wstring Lower(std::wstring s) {
   return s;
 }
 
+// A variable of the process's environment ("" when unset).
+std::wstring EnvW(const wchar_t* name) {
+  std::wstring v;
+  if (DWORD n = GetEnvironmentVariableW(name, nullptr, 0); n > 0) {
+    v.assign(n, L'\0');
+    GetEnvironmentVariableW(name, v.data(), n);
+    v.resize(n - 1);
+  }
+  return v;
+}
+
+// The non-empty entries of a ';'-separated list (PATH, PATHEXT).
+std::vector<std::wstring> SplitList(const std::wstring& s) {
+  std::vector<std::wstring> out;
+  for (size_t i = 0; i <= s.size();) {
+    size_t j = s.find(L';', i);
+    if (j == std::wstring::npos) j = s.size();
+    if (j > i) out.push_back(s.substr(i, j - i));
+    i = j + 1;
+  }
+  return out;
+}
+
 // Go's exec.LookPath on Windows: a name with a separator is tried as it is
 // and with each %PATHEXT% extension; a bare name in each %PATH% directory
 // (not the current one). "" when nothing is found.
 std::wstring LookPath(const std::wstring& file) {
-  std::wstring pathext = L".com;.exe;.bat;.cmd";
-  if (DWORD n = GetEnvironmentVariableW(L"PATHEXT", nullptr, 0); n > 0) {
-    pathext.assign(n, L'\0');
-    GetEnvironmentVariableW(L"PATHEXT", pathext.data(), n);
-    pathext.resize(n - 1);
-  }
+  std::wstring pathext = EnvW(L"PATHEXT");
   std::vector<std::wstring> exts;
-  for (size_t i = 0; i <= pathext.size();) {
-    size_t j = pathext.find(L';', i);
-    if (j == std::wstring::npos) j = pathext.size();
-    std::wstring e = Lower(pathext.substr(i, j - i));
-    if (!e.empty() && e[0] == L'.') exts.push_back(e);
-    i = j + 1;
+  for (const auto& e : SplitList(pathext.empty() ? L".com;.exe;.bat;.cmd" : pathext)) {
+    if (e[0] == L'.') exts.push_back(Lower(e));
   }
   auto find = [&](const std::wstring& base) -> std::wstring {
     size_t dot = base.rfind(L'.');
@@ -152,17 +166,7 @@ std::wstring LookPath(const std::wstring& file) {
     return L"";
   };
   if (file.find_first_of(L"\\/:") != std::wstring::npos) return find(file);
-  std::wstring path;
-  if (DWORD n = GetEnvironmentVariableW(L"PATH", nullptr, 0); n > 0) {
-    path.assign(n, L'\0');
-    GetEnvironmentVariableW(L"PATH", path.data(), n);
-    path.resize(n - 1);
-  }
-  for (size_t i = 0; i <= path.size();) {
-    size_t j = path.find(L';', i);
-    if (j == std::wstring::npos) j = path.size();
-    std::wstring dir = path.substr(i, j - i);
-    i = j + 1;
+  for (std::wstring dir : SplitList(EnvW(L"PATH"))) {
     if (dir.size() >= 2 && dir.front() == L'"' && dir.back() == L'"') dir = dir.substr(1, dir.size() - 2);
     if (dir.empty()) continue;
     if (std::wstring found = find(dir + L"\\" + file); !found.empty()) return found;
@@ -226,7 +230,7 @@ Result<ProcessResult> RealProcessRunner::Run(const std::vector<std::string>& arg
       DWORD n = 0;
       if (ReadFile(read_end.h, buf, std::min<DWORD>(avail, sizeof buf), &n, nullptr) && n > 0) r.out.append(buf, n);
       if (r.out.size() > kMaxPluginOutput) {
-        failure = "wrote more than " + std::to_string(kMaxPluginOutput >> 20) + " MiB to stdout";
+        failure = PluginWroteTooMuch();
         break;
       }
       continue;
@@ -234,9 +238,7 @@ Result<ProcessResult> RealProcessRunner::Run(const std::vector<std::string>& arg
     if (ended || !pipe_open) break;
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
-      failure = "did not finish within " +
-                (timeout.count() % 1000 ? std::to_string(timeout.count()) + " ms" : std::to_string(timeout.count() / 1000) + " s") +
-                " (set KUBECTL_LM_EXEC_TIMEOUT to wait longer)";
+      failure = PluginTimedOut(timeout);
       break;
     }
     ended = WaitForSingleObject(process.h, static_cast<DWORD>(std::min<long long>(left.count(), 10))) == WAIT_OBJECT_0;

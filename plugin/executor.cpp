@@ -149,7 +149,11 @@ void TellLeft(const ExecuteOptions& o, const std::string& left) {
   if (o.interrupts) o.interrupts->SetLeftBehind(left);
 }
 
-Status UndoAll(kube::Client& client, std::vector<Done> done, const ExecuteOptions& o, const Status& cause) {
+// Undoes `done`, last first. `maybe` names what may be there without this
+// run knowing (a create whose answer was lost): it cannot be undone, only
+// reported beside what the undo could not remove.
+Status UndoAll(kube::Client& client, std::vector<Done> done, const ExecuteOptions& o, const Status& cause,
+               const std::string& maybe) {
   std::string left;
   while (!done.empty()) {
     Done d = done.back();
@@ -158,8 +162,10 @@ Status UndoAll(kube::Client& client, std::vector<Done> done, const ExecuteOption
     if (!s.ok()) left += (left.empty() ? "" : "; ") + d.change->what + " (" + d.change->undo_hint + ")";
     TellLeft(o, left + (left.empty() || done.empty() ? "" : "; ") + Leftovers(done.begin(), done.end()));
   }
-  if (left.empty()) return cause;
-  return Status(cause.kind(), cause.message() + "; undoing this run failed too, so these are left: " + left);
+  if (left.empty() && maybe.empty()) return cause;
+  if (left.empty()) return Status(cause.kind(), cause.message() + "; this may be left: " + maybe);
+  return Status(cause.kind(), cause.message() + "; undoing this run failed too, so these are left: " + left +
+                                  (maybe.empty() ? "" : "; " + maybe));
 }
 
 }  // namespace
@@ -177,20 +183,15 @@ Status Execute(kube::Client& client, const std::vector<Change>& changes, const E
     if (!s.ok()) {
       if (!o.undo_on_failure || o.dry_run != kube::DryRun::kNone) return s;
       if (!created_uid.empty()) made.push_back({&c, created_uid});  // created, then a later part failed
-      s = UndoAll(client, made, o, s);
       // A create whose answer was lost (the connection broke, or the server
       // died) may have been carried out. Its uid is unknown, so it cannot be
       // deleted safely (a concurrent deploy of the name has the same labels):
       // say it may be there.
       bool lost_answer = s.kind() == Kind::kConnection || s.kind() == Kind::kTls;
-      if (c.creates && created_uid.empty() && lost_answer) {
-        std::string maybe = c.what + " if the create reached the server (" + c.undo_hint + ")";
-        std::string msg = s.message();
-        const std::string marker = "; undoing this run failed too, so these are left: ";
-        msg += msg.find(marker) == std::string::npos ? "; this may be left: " + maybe : "; " + maybe;
-        return Status(s.kind(), msg);
-      }
-      return s;
+      std::string maybe = c.creates && created_uid.empty() && lost_answer
+                              ? c.what + " if the create reached the server (" + c.undo_hint + ")"
+                              : "";
+      return UndoAll(client, made, o, s, maybe);
     }
     std::string uid = kube::StrField(kube::ObjField(answer.if_object(), "metadata"), "uid");
     made.push_back({&c, uid});
