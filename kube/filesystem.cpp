@@ -50,8 +50,17 @@ bool RealFileSystem::Exists(const std::string& path) const {
   return std::filesystem::exists(Native(path), ec);
 }
 
+std::string MemoryFileSystem::Key(std::string path) {
+#ifdef _WIN32
+  for (char& c : path) {
+    if (c == '\\') c = '/';
+  }
+#endif
+  return path;
+}
+
 Result<std::string> MemoryFileSystem::Read(const std::string& path) const {
-  auto it = files_.find(path);
+  auto it = files_.find(Key(path));
   if (it == files_.end()) return Status(Kind::kNotFound, "open " + path + ": no such file or directory");
   return it->second;
 }

@@ -30,14 +30,16 @@ class RealFileSystem : public FileSystem {
   bool Exists(const std::string& path) const override;
 };
 
-// Files held in a map, for tests.
+// Files held in a map, for tests. On Windows, as there, '/' and '\\' are
+// the same separator.
 class MemoryFileSystem : public FileSystem {
  public:
-  void Add(const std::string& path, std::string contents) { files_[path] = std::move(contents); }
+  void Add(const std::string& path, std::string contents) { files_[Key(path)] = std::move(contents); }
   Result<std::string> Read(const std::string& path) const override;
-  bool Exists(const std::string& path) const override { return files_.count(path) != 0; }
+  bool Exists(const std::string& path) const override { return files_.count(Key(path)) != 0; }
 
  private:
+  static std::string Key(std::string path);
   std::map<std::string, std::string> files_;
 };
 

@@ -74,8 +74,21 @@ std::string DirName(const std::string& path) {
   return dir.size() == vol ? (vol ? dir + "." : ".") : Clean(dir);
 }
 
+// As Go's filepath.Join: after a trailing separator, the next element's
+// leading separators are dropped (so "\\" and "tok" never make the UNC path
+// "\\\\tok" on Windows), and after a drive's colon no separator is added
+// ("C:" and "f" are "C:f", relative to that drive's current folder).
 std::string JoinPath(const std::string& dir, const std::string& rel) {
   if (dir.empty()) return Clean(rel);
+  if (rel.empty()) return Clean(dir);
+  if (IsPathSeparator(dir.back())) {
+    size_t skip = 0;
+    while (skip < rel.size() && IsPathSeparator(rel[skip])) ++skip;
+    return Clean(dir + rel.substr(skip));
+  }
+#ifdef _WIN32
+  if (dir.back() == ':') return Clean(dir + rel);
+#endif
   return Clean(dir + kPathSeparator + rel);
 }
 

@@ -8,10 +8,12 @@
 
 #include <boost/json.hpp>
 
+#include "testdata.h"
+
 namespace fixtures {
 
 inline boost::json::value Load(const std::string& file) {
-  std::ifstream in(std::string(TESTDATA_DIR) + "/" + file);
+  std::ifstream in(TestdataDir() + "/" + file);
   std::stringstream s;
   s << in.rdbuf();
   return boost::json::parse(s.str());

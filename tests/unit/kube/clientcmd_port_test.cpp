@@ -21,6 +21,7 @@
 
 #include "kube/base64.h"
 #include "kube/kubeconfig.h"
+#include "kube/os.h"
 #include "env_of.h"
 
 using namespace kube;
@@ -155,12 +156,12 @@ BOOST_AUTO_TEST_CASE(TestValidateEmptyClusterInfo_TestValidateClusterInfoErrEmpt
   CHECK_REFUSED(Refusal(With("{insecure-skip-tls-verify: true}", "{token: t}")), "no server found for cluster \"cl\"");
 }
 
-BOOST_AUTO_TEST_CASE(TestValidateMissingCAFileClusterInfo) {
+BOOST_AUTO_TEST_CASE(TestValidateMissingCAFileClusterInfo, *PosixPaths()) {
   CHECK_REFUSED(Refusal(With("{server: anything, certificate-authority: /missing}", "{}")),
                 "unable to read certificate-authority /missing");
 }
 
-BOOST_AUTO_TEST_CASE(TestValidateCleanClusterInfo_TestValidateCleanWithCAClusterInfo) {
+BOOST_AUTO_TEST_CASE(TestValidateCleanClusterInfo_TestValidateCleanWithCAClusterInfo, *PosixPaths()) {
   BOOST_CHECK_EQUAL(Refusal(With("{server: anything}", "{}")), "");
   fs.Add("/tmp/ca", "");
   BOOST_CHECK_EQUAL(Refusal(With("{server: anything, certificate-authority: /tmp/ca}", "{}")), "");
@@ -168,7 +169,7 @@ BOOST_AUTO_TEST_CASE(TestValidateCleanClusterInfo_TestValidateCleanWithCACluster
 
 BOOST_AUTO_TEST_CASE(TestValidateEmptyAuthInfo) { BOOST_CHECK_EQUAL(Refusal(With(kServer, "{}")), ""); }
 
-BOOST_AUTO_TEST_CASE(TestValidateCertFilesNotFoundAuthInfo) {
+BOOST_AUTO_TEST_CASE(TestValidateCertFilesNotFoundAuthInfo, *PosixPaths()) {
   CHECK_REFUSED(Refusal(With(kServer, "{client-certificate: /missing, client-key: /missing}")),
                 "unable to read client-cert");
   fs.Add("/cert", "C");
@@ -185,7 +186,7 @@ BOOST_AUTO_TEST_CASE(TestValidateCertDataOverridesFiles) {
   CHECK_REFUSED(Refusal(With(kServer, user)), "client-key-data and client-key are both specified");
 }
 
-BOOST_AUTO_TEST_CASE(TestValidateCleanCertFilesAuthInfo) {
+BOOST_AUTO_TEST_CASE(TestValidateCleanCertFilesAuthInfo, *PosixPaths()) {
   fs.Add("/tmp/f", "PEM");
   auto cc = Run(With(kServer, "{client-certificate: /tmp/f, client-key: /tmp/f}"));
   BOOST_REQUIRE_MESSAGE(cc.ok(), cc.status().message());
@@ -348,7 +349,7 @@ BOOST_AUTO_TEST_CASE(TestBasicAuthData) {
   BOOST_CHECK_EQUAL(cc->password, "mypass");
 }
 
-BOOST_AUTO_TEST_CASE(TestBasicTokenFile_TestPrecedenceTokenFile) {
+BOOST_AUTO_TEST_CASE(TestBasicTokenFile_TestPrecedenceTokenFile, *PosixPaths()) {
   fs.Add("/tmp/tokenfile", "exampletoken");
   auto file = Run(With("{server: 'https://localhost:8443'}", "{tokenFile: /tmp/tokenfile}"));
   BOOST_REQUIRE(file.ok());
@@ -552,7 +553,7 @@ BOOST_AUTO_TEST_CASE(TestNonExistentCommandLineFile) {
 }
 
 BOOST_AUTO_TEST_CASE(TestToleratingMissingFiles) {
-  auto c = Load({}, fs, EnvOf({{"KUBECONFIG", "bogus1:bogus2:bogus3"}}));
+  auto c = Load({}, fs, EnvOf({{"KUBECONFIG", ListOf({"bogus1", "bogus2", "bogus3"})}}));
   BOOST_REQUIRE(c.ok());
   BOOST_CHECK(c->clusters.empty());
 }
@@ -566,13 +567,13 @@ BOOST_AUTO_TEST_CASE(TestErrorReadingFile) {
 BOOST_AUTO_TEST_CASE(TestErrorReadingNonFile) {
   // On the real disk: a directory given as the kubeconfig, alone or in the
   // list (loader.go skips only files that do not exist).
-  std::string dir = std::filesystem::temp_directory_path() / "lm-clientcmd-port-dir";
+  std::string dir = (std::filesystem::temp_directory_path() / "lm-clientcmd-port-dir").string();
   std::filesystem::create_directories(dir);
   RealFileSystem disk;
   auto alone = Load({dir}, disk, EnvOf({}));
   BOOST_REQUIRE(!alone.ok());
   BOOST_CHECK(Contains(alone.status().message(), dir));
-  auto listed = Load({}, disk, EnvOf({{"KUBECONFIG", "/nonexistent-lm:" + dir}}));
+  auto listed = Load({}, disk, EnvOf({{"KUBECONFIG", ListOf({"/nonexistent-lm", dir})}}));
   BOOST_REQUIRE(!listed.ok());
   BOOST_CHECK(Contains(listed.status().message(), dir));
   std::filesystem::remove(dir);
@@ -585,7 +586,7 @@ BOOST_AUTO_TEST_CASE(TestConflictingCurrentContext) {
   BOOST_REQUIRE(c.ok());
   BOOST_CHECK_EQUAL(c->current_context, "any-context-value");
   // And in the list, the first file's current-context wins.
-  auto listed = Load({}, fs, EnvOf({{"KUBECONFIG", "/envvar:/cmdline"}}));
+  auto listed = Load({}, fs, EnvOf({{"KUBECONFIG", ListOf({"/envvar", "/cmdline"})}}));
   BOOST_REQUIRE(listed.ok());
   BOOST_CHECK_EQUAL(listed->current_context, "a-different-context");
 }
@@ -635,7 +636,7 @@ users:
   }
 }
 
-BOOST_AUTO_TEST_CASE(TestResolveRelativePaths) {
+BOOST_AUTO_TEST_CASE(TestResolveRelativePaths, *PosixPaths()) {
   fs.Add("/tmp/dir1/.kubeconfig", R"(
 users:
 - {name: relative-user-1, user: {client-certificate: relative/client/cert, client-key: ../relative/client/key}}
@@ -653,7 +654,7 @@ users:
 clusters:
 - {name: relative-server-2, cluster: {certificate-authority: ../relative/ca2}}
 )");
-  auto c = Load({}, fs, EnvOf({{"KUBECONFIG", "/tmp/dir1/.kubeconfig:/tmp/dir2/sub/.kubeconfig"}}));
+  auto c = Load({}, fs, EnvOf({{"KUBECONFIG", ListOf({"/tmp/dir1/.kubeconfig", "/tmp/dir2/sub/.kubeconfig"})}}));
   BOOST_REQUIRE(c.ok());
   // filepath.Join cleans: "dir/../x" is "x".
   BOOST_CHECK_EQUAL(c->clusters.at("relative-server-1").certificate_authority, "/tmp/relative/ca");
@@ -668,19 +669,49 @@ clusters:
   BOOST_CHECK_EQUAL(c->users.at("PATH-cmd-1").exec->command, "cmd");
 }
 
+BOOST_AUTO_TEST_CASE(TestResolveRelativePaths_Windows, *WindowsPaths()) {
+  // The case above with Windows paths: a drive makes a path absolute, and
+  // either separator may be written in the kubeconfig.
+  fs.Add("C:\\tmp\\dir1\\.kubeconfig", R"(
+users:
+- {name: relative-user-1, user: {client-certificate: relative/client/cert, client-key: ..\relative\client\key}}
+- {name: absolute-user-1, user: {client-key: 'D:\absolute\client\key'}}
+- {name: absolute-cmd-1, user: {exec: {command: 'C:/absolute/client/cmd.exe'}}}
+- {name: PATH-cmd-1, user: {exec: {command: cmd}}}
+clusters:
+- {name: relative-server-1, cluster: {certificate-authority: ../relative/ca}}
+- {name: rooted-server-1, cluster: {certificate-authority: /rooted/ca}}
+)");
+  fs.Add("C:\\tmp\\dir2\\sub\\.kubeconfig", R"(
+clusters:
+- {name: relative-server-2, cluster: {certificate-authority: ../relative/ca2}}
+)");
+  auto c = Load({}, fs, EnvOf({{"KUBECONFIG", ListOf({"C:\\tmp\\dir1\\.kubeconfig", "C:/tmp/dir2/sub/.kubeconfig"})}}));
+  BOOST_REQUIRE_MESSAGE(c.ok(), c.status().message());
+  BOOST_CHECK_EQUAL(c->clusters.at("relative-server-1").certificate_authority, "C:\\tmp\\relative\\ca");
+  BOOST_CHECK_EQUAL(c->clusters.at("relative-server-2").certificate_authority, "C:\\tmp\\dir2\\relative\\ca2");
+  // Rooted without a drive: not absolute, so joined to the file's folder (filepath.Join).
+  BOOST_CHECK_EQUAL(c->clusters.at("rooted-server-1").certificate_authority, "C:\\tmp\\dir1\\rooted\\ca");
+  BOOST_CHECK_EQUAL(c->users.at("relative-user-1").client_certificate, "C:\\tmp\\dir1\\relative\\client\\cert");
+  BOOST_CHECK_EQUAL(c->users.at("relative-user-1").client_key, "C:\\tmp\\relative\\client\\key");
+  BOOST_CHECK_EQUAL(c->users.at("absolute-user-1").client_key, "D:\\absolute\\client\\key");
+  BOOST_CHECK_EQUAL(c->users.at("absolute-cmd-1").exec->command, "C:/absolute/client/cmd.exe");
+  BOOST_CHECK_EQUAL(c->users.at("PATH-cmd-1").exec->command, "cmd");
+}
+
 BOOST_AUTO_TEST_CASE(TestDeduplicate_TestLoadingGetLoadingPrecedence) {
   // The KUBECONFIG list is deduplicated in order; a file listed twice is
   // read once (its entries would win anyway).
   fs.Add("/a", "current-context: from-a\n");
   fs.Add("/b", "current-context: from-b\nclusters: [{name: b, cluster: {server: 'https://b'}}]\n");
-  auto c = Load({}, fs, EnvOf({{"KUBECONFIG", "/b:/a:/b"}}));
+  auto c = Load({}, fs, EnvOf({{"KUBECONFIG", ListOf({"/b", "/a", "/b"})}}));
   BOOST_REQUIRE(c.ok());
   BOOST_CHECK_EQUAL(c->current_context, "from-b");
   // default: $HOME/.kube/config; explicit: only that file; env: the list.
   fs.Add("/home/u/.kube/config", "current-context: home\n");
   BOOST_CHECK_EQUAL(Load({}, fs, EnvOf({{"HOME", "/home/u"}}))->current_context, "home");
   BOOST_CHECK_EQUAL(Load({"/a"}, fs, EnvOf({{"HOME", "/home/u"}, {"KUBECONFIG", "/b"}}))->current_context, "from-a");
-  BOOST_CHECK_EQUAL(Load({}, fs, EnvOf({{"HOME", "/home/u"}, {"KUBECONFIG", "/a:/b"}}))->current_context, "from-a");
+  BOOST_CHECK_EQUAL(Load({}, fs, EnvOf({{"HOME", "/home/u"}, {"KUBECONFIG", ListOf({"/a", "/b"})}}))->current_context, "from-a");
 }
 
 // ---- merged_client_builder_test.go ---------------------------------------

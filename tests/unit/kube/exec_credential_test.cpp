@@ -1,20 +1,22 @@
 // The exec credential protocol, with the real process runner and a test
-// plugin script (tests/testdata/exec-plugin) that checks the
+// plugin (tests/unit/tools/exec_plugin.cpp) that checks the
 // KUBERNETES_EXEC_INFO it receives.
 #include <boost/test/unit_test.hpp>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 
 #include "kube/exec_credential.h"
 #include "kube/printable.h"
+#include "testdata.h"
 
 using namespace kube;
 using namespace std::chrono;
 
 namespace {
 
-const std::string kPlugin = std::string(TESTDATA_DIR) + "/exec-plugin";
+const std::string kPlugin = TestExecPlugin();
 
 ExecConfig Plugin(std::vector<std::pair<std::string, std::string>> env, std::string api = "client.authentication.k8s.io/v1") {
   ExecConfig e;
@@ -70,9 +72,9 @@ BOOST_AUTO_TEST_CASE(provides_cluster_info_only_when_asked) {
 BOOST_AUTO_TEST_CASE(returns_client_certificate) {
   RealProcessRunner runner;
   FakeClock clock;
-  std::string dir = std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp";
-  std::ofstream(dir + "/lm-test.crt") << "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
-  std::ofstream(dir + "/lm-test.key") << "-----BEGIN PRIVATE KEY-----\nBBBB\n-----END PRIVATE KEY-----\n";
+  std::string dir = std::filesystem::temp_directory_path().string();
+  std::ofstream(dir + "/lm-test.crt", std::ios::binary) << "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+  std::ofstream(dir + "/lm-test.key", std::ios::binary) << "-----BEGIN PRIVATE KEY-----\nBBBB\n-----END PRIVATE KEY-----\n";
   ExecProvider p(Plugin({{"PLUGIN_CERT_FILE", dir + "/lm-test.crt"}, {"PLUGIN_KEY_FILE", dir + "/lm-test.key"}}), "",
                  &runner, ProcessEnviron(), clock.fn(), false);
   auto c = p.Get();
@@ -85,7 +87,7 @@ BOOST_AUTO_TEST_CASE(returns_client_certificate) {
 BOOST_AUTO_TEST_CASE(caches_until_expiry_then_runs_again) {
   RealProcessRunner runner;
   FakeClock clock;
-  std::string count = (std::getenv("TMPDIR") ? std::string(std::getenv("TMPDIR")) : "/tmp") + "/lm-exec-count";
+  std::string count = (std::filesystem::temp_directory_path() / "lm-exec-count").string();
   std::remove(count.c_str());
   // 1'800'000'000 is 2027-01-15T08:00:00Z; the credential expires an hour later.
   ExecProvider p(Plugin({{"PLUGIN_TOKEN", "t"}, {"PLUGIN_EXPIRY", "2027-01-15T09:00:00Z"}, {"PLUGIN_COUNT_FILE", count}}),
@@ -152,29 +154,24 @@ BOOST_AUTO_TEST_CASE(parse_checks_output) {
 BOOST_AUTO_TEST_CASE(a_plugin_that_hangs_is_killed_at_its_timeout) {
   RealProcessRunner runner;
   FakeClock clock;
-  ExecConfig e;
-  e.command = "sleep";
-  e.args = {"30"};
-  e.api_version = "client.authentication.k8s.io/v1";
+  ExecConfig e = Plugin({{"PLUGIN_HANG", "30"}});
   ExecProvider p(e, "", &runner, ProcessEnviron(), clock.fn(), false, std::chrono::milliseconds(300));
   auto start = std::chrono::steady_clock::now();
   auto c = p.Get();
   BOOST_REQUIRE(!c.ok());
   BOOST_CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
-  BOOST_CHECK_EQUAL(c.status().message(), "exec: executable sleep did not finish within 300 ms "
+  BOOST_CHECK_EQUAL(c.status().message(), "exec: executable " + kPlugin + " did not finish within 300 ms "
                                           "(set KUBECTL_LM_EXEC_TIMEOUT to wait longer)");
 }
 
 BOOST_AUTO_TEST_CASE(a_plugin_that_writes_without_end_is_cut_off) {
   RealProcessRunner runner;
   FakeClock clock;
-  ExecConfig e;
-  e.command = "yes";
-  e.api_version = "client.authentication.k8s.io/v1";
+  ExecConfig e = Plugin({{"PLUGIN_FLOOD", "1"}});
   ExecProvider p(e, "", &runner, ProcessEnviron(), clock.fn(), false);
   auto c = p.Get();
   BOOST_REQUIRE(!c.ok());
-  BOOST_CHECK_EQUAL(c.status().message(), "exec: executable yes wrote more than 1 MiB to stdout");
+  BOOST_CHECK_EQUAL(c.status().message(), "exec: executable " + kPlugin + " wrote more than 1 MiB to stdout");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

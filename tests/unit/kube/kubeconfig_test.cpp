@@ -65,7 +65,7 @@ struct Fixture {
 BOOST_FIXTURE_TEST_SUITE(kubeconfig, Fixture)
 
 BOOST_AUTO_TEST_CASE(first_file_wins_each_entry_whole_and_current_context) {
-  auto env = EnvOf({{"KUBECONFIG", "/home/u/a/config:/home/u/b/config"}});
+  auto env = EnvOf({{"KUBECONFIG", ListOf({"/home/u/a/config", "/home/u/b/config"})}});
   auto c = Load({}, fs, env);
   BOOST_REQUIRE(c.ok());
   BOOST_CHECK_EQUAL(c->current_context, "a");
@@ -77,7 +77,7 @@ BOOST_AUTO_TEST_CASE(first_file_wins_each_entry_whole_and_current_context) {
 }
 
 BOOST_AUTO_TEST_CASE(order_of_the_list_decides) {
-  auto env = EnvOf({{"KUBECONFIG", "/home/u/b/config:/home/u/a/config"}});
+  auto env = EnvOf({{"KUBECONFIG", ListOf({"/home/u/b/config", "/home/u/a/config"})}});
   auto c = Load({}, fs, env);
   BOOST_REQUIRE(c.ok());
   BOOST_CHECK_EQUAL(c->current_context, "b");
@@ -85,18 +85,18 @@ BOOST_AUTO_TEST_CASE(order_of_the_list_decides) {
 }
 
 BOOST_AUTO_TEST_CASE(relative_paths_resolve_against_their_own_file) {
-  auto cc = SelectWith("/home/u/a/config:/home/u/b/config", {.context = "b"});
+  auto cc = SelectWith(ListOf({"/home/u/a/config", "/home/u/b/config"}), {.context = "b"});
   BOOST_REQUIRE_MESSAGE(cc.ok(), cc.status().message());
   BOOST_CHECK_EQUAL(cc->ca_pem, "CA-B");
   BOOST_CHECK_EQUAL(cc->client_cert_pem, "BOB-CERT");
   BOOST_CHECK_EQUAL(cc->client_key_pem, "BOB-KEY");
-  auto ca = SelectWith("/home/u/a/config:/home/u/b/config");
+  auto ca = SelectWith(ListOf({"/home/u/a/config", "/home/u/b/config"}));
   BOOST_REQUIRE(ca.ok());
   BOOST_CHECK_EQUAL(ca->ca_pem, "CA-A");
 }
 
 BOOST_AUTO_TEST_CASE(missing_files_in_the_list_are_skipped) {
-  auto cc = SelectWith("/nope:/home/u/a/config");
+  auto cc = SelectWith(ListOf({"/nope", "/home/u/a/config"}));
   BOOST_REQUIRE(cc.ok());
   BOOST_CHECK_EQUAL(cc->server, "https://a.example:6443");
 }
@@ -141,9 +141,9 @@ BOOST_AUTO_TEST_CASE(selection_flags_and_their_errors) {
 }
 
 BOOST_AUTO_TEST_CASE(server_flag_clears_tls_server_name_and_insecure_clears_ca) {
-  auto cc = SelectWith("/home/u/b/config:/home/u/a/config", {.context = "a", .cluster = "shared"});
+  auto cc = SelectWith(ListOf({"/home/u/b/config", "/home/u/a/config"}), {.context = "a", .cluster = "shared"});
   BOOST_CHECK_EQUAL(cc->tls_server_name, "from-b");
-  auto moved = SelectWith("/home/u/b/config:/home/u/a/config",
+  auto moved = SelectWith(ListOf({"/home/u/b/config", "/home/u/a/config"}),
                           {.context = "a", .cluster = "shared", .server = "https://other:1"});
   BOOST_CHECK_EQUAL(moved->tls_server_name, "");
   BOOST_CHECK_EQUAL(moved->server, "https://other:1");
@@ -165,7 +165,7 @@ contexts: [{name: c, context: {cluster: c, user: u}}]
   BOOST_REQUIRE(c.ok());
   auto plain = Select(*c, {}, fs, env);
   BOOST_REQUIRE(plain.ok());
-  BOOST_CHECK_EQUAL(plain->token_file, "/tok");
+  BOOST_CHECK_EQUAL(plain->token_file, Native("/tok"));
   // As client-go: a token file is token auth, so the exec plugin is not used.
   BOOST_CHECK(!plain->exec.has_value());
   auto flagged = Select(*c, {.token = "t"}, fs, env);
@@ -303,7 +303,7 @@ contexts:
   BOOST_REQUIRE(c.ok());
   auto rel = Select(*c, {}, fs, env);
   BOOST_REQUIRE(rel.ok());
-  BOOST_CHECK_EQUAL(rel->exec->command, "/cfg/bin/plug");
+  BOOST_CHECK_EQUAL(rel->exec->command, Native("/cfg/bin/plug"));
   BOOST_CHECK_EQUAL(rel->exec_cluster_json, R"({"server":"https://x:6443","config":{"audience":"lm"}})");
   auto bare = Select(*c, {.context = "d"}, fs, env);
   BOOST_CHECK_EQUAL(bare->exec->command, "plug");

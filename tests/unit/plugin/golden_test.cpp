@@ -10,12 +10,13 @@
 #include <sstream>
 
 #include "harness.h"
+#include "testdata.h"
 
 namespace json = boost::json;
 
 namespace {
 
-std::string GoldenPath(const std::string& name) { return std::string(TESTDATA_DIR) + "/golden/" + name; }
+std::string GoldenPath(const std::string& name) { return TestdataDir() + "/golden/" + name; }
 
 // Compares `got` with the golden file, or rewrites the file when
 // UPDATE_GOLDEN is set.

@@ -1,4 +1,5 @@
 #include "harness.h"
+#include "testdata.h"
 
 #include <fstream>
 
@@ -96,7 +97,7 @@ json::value ListOf(const json::array& items) {
 }
 
 json::value Testdata(const std::string& file) {
-  std::ifstream in(std::string(TESTDATA_DIR) + "/" + file);
+  std::ifstream in(TestdataDir() + "/" + file);
   std::stringstream s;
   s << in.rdbuf();
   return json::parse(s.str());

@@ -22,7 +22,7 @@ struct StatusFixture : harness::Harness {
 BOOST_FIXTURE_TEST_SUITE(status_cmd, StatusFixture)
 
 BOOST_AUTO_TEST_CASE(names_the_backoff_and_asks_only_reads) {
-  BOOST_REQUIRE_EQUAL(Run({"status", "fx-bad"}), 0);
+  BOOST_REQUIRE_MESSAGE(Run({"status", "fx-bad"}) == 0, err.str());
   BOOST_CHECK(api.Writes().empty());
   BOOST_CHECK(out.str().find("Phase:      ImagePullBackOff\n") != std::string::npos);
 }
@@ -34,7 +34,7 @@ BOOST_AUTO_TEST_CASE(watch_polls_every_two_seconds_and_prints_only_changes) {
   api.On("GET", "/apis/apps/v1/namespaces/ml/deployments", 200,
          harness::ListOf({harness::Testdata("deployment-image-pull-backoff.json")}), 2);
   BOOST_CHECK_EQUAL(Run({"status", "--watch"}), 1);
-  BOOST_CHECK_EQUAL(slept.size(), 2u);
+  BOOST_REQUIRE_MESSAGE(slept.size() == 2u, err.str());
   BOOST_CHECK(slept[0] == std::chrono::seconds(2));
   // One table, printed once: the second look changed nothing.
   std::string text = out.str();
