@@ -90,7 +90,7 @@ kube::Status RunChat(App& app, ChatOptions& o, const std::vector<std::string>& p
     }
     return dep.status();
   }
-  // The name the server serves the model under (deploy sets LM_SERVED_NAME to it).
+  // The name the server serves the model under (deploy passes it as --served-model-name).
   if (dep->is_object() && own::BelongsTo(dep->as_object(), name)) t.model = kube::LabelOf(dep->as_object(), own::kModelKey);
   if (t.model.empty()) return Status(Kind::kInvalidArgument, "deployment " + name + " was not made by kubectl lm deploy");
 

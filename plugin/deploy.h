@@ -19,6 +19,7 @@ struct DeployOptions {
   std::string name;            // default: the model's catalog name
   PlanFlags plan;
   std::string image;           // default: the image this build names
+  std::vector<std::string> server_args;  // more vllm serve arguments
   std::string hf_token_secret, hf_token_key = "token";
   bool hf_token_from_env = false;
   std::string cache_size, storage_class;

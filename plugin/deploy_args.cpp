@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "gpu/server.h"
 #include "kube/names.h"
 #include "kube/printable.h"
 #include "kube/quantity.h"
@@ -42,6 +43,19 @@ std::vector<Flag<DeployOptions>> DeployFlagTable() {
                            std::all_of(v.begin(), v.end(), [](char c) { return c > 0x20 && c < 0x7f; });
                  if (!ok) return Invalid("image", kube::Printable(v), "use an image reference such as registry/name:tag");
                  o.image = v;
+                 return std::string();
+               }});
+  t.push_back({{"server-arg", 0, "ARG", "one more vllm serve argument, e.g. --server-arg=--enable-prefix-caching (repeatable)",
+                {}, true},
+               [](DeployOptions& o, const std::string& v) {
+                 bool ok = !v.empty() && v.size() <= 4096 && kube::ValidUtf8(v) &&
+                           std::none_of(v.begin(), v.end(), [](char c) { return (c >= 0 && c < 0x20) || c == 0x7f; });
+                 if (!ok) return Invalid("server-arg", kube::Printable(v), "use one argument of printable text");
+                 if (auto planned = gpu::PlannedServerOption(v)) {
+                   return Invalid("server-arg", v, "deploy sets " + *planned + " from its plan; use deploy's own flag " +
+                                                       "for it (kubectl lm help deploy)");
+                 }
+                 o.server_args.push_back(v);
                  return std::string();
                }});
   t.push_back({{"hf-token-secret", 0, "NAME[:KEY]", "Secret holding the Hugging Face token (key default: token)"},

@@ -87,21 +87,15 @@ constexpr double kShmGiB = 2;  // vLLM's own Kubernetes manifest uses 2Gi
 std::map<std::string, std::string> TemplateValues(const DeploySpec& s) {
   const double weights = s.model.WeightsGiB(gpu::DtypeBytes(s.dtype).value_or(2));
   const bool tensor_parallel = s.plan.tp > 1;
-  char util[16];
-  std::snprintf(util, sizeof util, "%.2f", s.utilization);
   return {
       {"name", s.name},
       {"namespace", s.namespace_},
       {"model", s.model.name},
       {"repo", s.model.repo},
-      {"served_name", s.model.name},
       {"image", s.image},
       {"replicas", std::to_string(s.replicas)},
       {"tp", std::to_string(s.plan.tp)},
-      {"context", std::to_string(s.plan.context)},
-      {"utilization", util},
-      {"dtype", s.dtype},
-      {"mistral", s.model.mistral_format ? "true" : "false"},
+      {"port", std::to_string(gpu::kServerPort)},
       {"gpu_resource", s.plan.resource},
       {"node_label", own::NodeLabelKey(s.name, s.namespace_)},
       {"labelled_nodes", own::LabelledNodesValue(s.plan.nodes)},
@@ -124,6 +118,11 @@ std::map<std::string, std::string> TemplateValues(const DeploySpec& s) {
 // storage class.
 void Tailor(json::object& d, const DeploySpec& s) {
   json::object& container = Path(d, {"spec", "template", "spec"}, "containers")[0].as_object();
+  const std::vector<std::string> argv = gpu::ServerCommand(ServerConfigOf(s));
+  json::array command, args;
+  for (size_t i = 0; i < argv.size(); ++i) (i < 2 ? command : args).emplace_back(argv[i]);
+  container["command"] = std::move(command);
+  container["args"] = std::move(args);
   if (s.hf_secret.empty()) RemoveNamed(container["env"].as_array(), "HF_TOKEN");
   if (s.plan.tp <= 1) {
     RemoveNamed(container["volumeMounts"].as_array(), "dshm");
@@ -140,6 +139,20 @@ void Tailor(json::object& d, const DeploySpec& s) {
 }
 
 }  // namespace
+
+gpu::ServerConfig ServerConfigOf(const DeploySpec& s) {
+  gpu::ServerConfig c;
+  c.model = s.model.repo;
+  c.served_name = s.model.name;
+  c.tensor_parallel = s.plan.tp;
+  c.max_model_len = s.plan.context;
+  c.gpu_memory_utilization = s.utilization;
+  c.dtype = s.dtype;
+  c.quantization = s.quantization;
+  c.mistral_format = s.model.mistral_format;
+  c.extra_args = s.server_args;
+  return c;
+}
 
 kube::Result<std::vector<json::object>> Render(const DeploySpec& s) {
   const auto v = TemplateValues(s);

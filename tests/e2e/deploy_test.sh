@@ -79,10 +79,12 @@ run kubectl lm status -o json
 expect_eq "$(json_get '[(i["name"], i["model"], i["phase"], i["ready"]) for i in d["items"]]' <<<"$OUT")" \
   "[('phi-3-mini', 'phi-3-mini-4k', 'Ready', True)]"
 
-test_case "the container matches the image's contract"
+test_case "the container runs the planned vllm command line, non-root, caches on the volume"
 spec=$(kubectl get deployment phi-3-mini -o json)
+expect_eq "$(json_get '" ".join(d["spec"]["template"]["spec"]["containers"][0]["command"] + d["spec"]["template"]["spec"]["containers"][0]["args"])' <<<"$spec")" \
+  "vllm serve microsoft/Phi-3-mini-4k-instruct --served-model-name phi-3-mini-4k --tensor-parallel-size 1 --max-model-len 4096 --gpu-memory-utilization 0.90 --dtype bfloat16 --host 0.0.0.0 --port 8000"
 expect_eq "$(json_get 'sorted(e["name"] for e in d["spec"]["template"]["spec"]["containers"][0]["env"])' <<<"$spec")" \
-  "['HF_HOME', 'LM_DTYPE', 'LM_GPU_MEMORY_UTILIZATION', 'LM_MAX_MODEL_LEN', 'LM_MISTRAL_FORMAT', 'LM_MODEL', 'LM_SERVED_NAME', 'LM_TENSOR_PARALLEL']"
+  "['DO_NOT_TRACK', 'HF_HOME', 'HF_HUB_DISABLE_TELEMETRY', 'HOME', 'VLLM_CACHE_ROOT']"
 expect_eq "$(json_get 'd["spec"]["template"]["spec"]["containers"][0]["resources"]["limits"]["nvidia.com/gpu"]' <<<"$spec")" "1"
 expect_eq "$(json_get 'd["spec"]["template"]["spec"]["securityContext"]["runAsNonRoot"]' <<<"$spec")" "True"
 expect_eq "$(json_get '[v["name"] for v in d["spec"]["template"]["spec"]["volumes"]]' <<<"$spec")" "['model-cache']"
@@ -102,7 +104,8 @@ run kubectl lm deploy phi-3-mini --context-length 2048
 expect_rc 0
 expect_out_contains "deployment.apps/phi-3-mini serverside-applied"
 expect_eq "$(kubectl get deployment phi-3-mini -o 'jsonpath={.metadata.uid}')" "$uid"
-expect_eq "$(kubectl get deployment phi-3-mini -o 'jsonpath={.spec.template.spec.containers[0].env[?(@.name=="LM_MAX_MODEL_LEN")].value}')" "2048"
+expect_eq "$(kubectl get deployment phi-3-mini -o 'jsonpath={.spec.template.spec.containers[0].args}')" \
+  '["microsoft/Phi-3-mini-4k-instruct","--served-model-name","phi-3-mini-4k","--tensor-parallel-size","1","--max-model-len","2048","--gpu-memory-utilization","0.90","--dtype","bfloat16","--host","0.0.0.0","--port","8000"]'
 
 test_case "an object of the same name that kubectl-lm did not create is never overwritten"
 kubectl create service clusterip e2e-taken --tcp=80:80 >/dev/null
@@ -160,7 +163,8 @@ expect_rc 0
 [[ "$OUT$ERR" != *"$(printf %s "$secret_value" | base64)"* ]] || fail "the base64 HF token appeared in the output"
 expect_eq "$(kubectl get secret mistral-7b-hf-token -o 'jsonpath={.data.token}' | base64 -d)" "$secret_value"
 expect_eq "$(kubectl get deployment mistral-7b -o 'jsonpath={.spec.template.spec.containers[0].env[?(@.name=="HF_TOKEN")].valueFrom.secretKeyRef.name}')" "mistral-7b-hf-token"
-expect_eq "$(kubectl get deployment mistral-7b -o 'jsonpath={.spec.template.spec.containers[0].env[?(@.name=="LM_MISTRAL_FORMAT")].value}')" "true"
+kubectl get deployment mistral-7b -o 'jsonpath={.spec.template.spec.containers[0].args}' |
+  grep -qF '"--tokenizer-mode","mistral","--config-format","mistral","--load-format","mistral"' || fail "mistral-7b runs without Mistral's formats"
 kubectl lm delete mistral-7b >/dev/null
 run kubectl get secret mistral-7b-hf-token
 expect_rc 1

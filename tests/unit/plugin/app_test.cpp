@@ -4,6 +4,7 @@
 
 #include "harness.h"
 #include "plugin/app.h"
+#include "plugin/deploy.h"
 
 using namespace lm;
 
@@ -38,7 +39,7 @@ BOOST_AUTO_TEST_CASE(help_lists_every_command) {
 BOOST_AUTO_TEST_CASE(client_version_needs_no_cluster) {
   auto r = RunArgs({"version", "--client"});
   BOOST_CHECK_EQUAL(r.code, 0);
-  BOOST_CHECK_EQUAL(r.out, "Client Version: v0.1.0\nDefault Image: ghcr.io/kubectl-lm/vllm-openai:v0.1.0\n");
+  BOOST_CHECK_EQUAL(r.out, "Client Version: v0.1.0\nDefault Image: " + DefaultImage() + "\n");
   auto j = RunArgs({"version", "--client", "-o", "json"});
   BOOST_CHECK(j.out.find("\"gitVersion\": \"v0.1.0\"") != std::string::npos);
   auto bad = RunArgs({"version", "--client", "-o", "xml"});
@@ -46,10 +47,17 @@ BOOST_AUTO_TEST_CASE(client_version_needs_no_cluster) {
   BOOST_CHECK_EQUAL(bad.err, "error: unable to match a printer suitable for the output format \"xml\", allowed formats are: json, yaml (see kubectl lm help version)\n");
 }
 
+BOOST_AUTO_TEST_CASE(the_default_image_is_pullable_without_a_release_of_ours) {
+  // Pinned by digest, and not an image only a release of ours would push.
+  BOOST_CHECK(DefaultImage().find("@sha256:") != std::string::npos);
+  BOOST_CHECK(DefaultImage().rfind("ghcr.io/kubectl-lm/", 0) != 0);
+  BOOST_CHECK(DefaultImage().rfind("docker.io/vllm/vllm-openai:", 0) == 0);
+}
+
 BOOST_AUTO_TEST_CASE(missing_kubeconfig_is_one_line) {
   auto r = RunArgs({"version", "--kubeconfig", "/nonexistent/kubeconfig"});
   BOOST_CHECK_EQUAL(r.code, 1);
-  BOOST_CHECK_EQUAL(r.out, "Client Version: v0.1.0\nDefault Image: ghcr.io/kubectl-lm/vllm-openai:v0.1.0\n");
+  BOOST_CHECK_EQUAL(r.out, "Client Version: v0.1.0\nDefault Image: " + DefaultImage() + "\n");
   BOOST_CHECK_EQUAL(r.err, "error: stat /nonexistent/kubeconfig: no such file or directory (check --kubeconfig)\n");
 }
 

@@ -1,4 +1,5 @@
-// What deploy renders from manifests/, checked against the image's contract.
+// What deploy renders from manifests/: the objects, and the server's command
+// line in the container (gpu::ServerCommand, pinned in gpu/server_test.cpp).
 #include <boost/test/unit_test.hpp>
 
 #include <boost/json.hpp>
@@ -39,6 +40,14 @@ std::string Env(json::object& c, const std::string& name) {
   return "<absent>";
 }
 
+std::string CommandLine(json::object& c) {
+  std::string line;
+  for (const char* part : {"command", "args"}) {
+    for (auto& a : c[part].as_array()) line += (line.empty() ? "" : " ") + std::string(a.as_string());
+  }
+  return line;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(render)
@@ -54,11 +63,14 @@ BOOST_AUTO_TEST_CASE(tp1_deployment_and_service) {
   BOOST_CHECK_EQUAL(ObjectPath(svc), "/api/v1/namespaces/ml/services/m");
   BOOST_CHECK_EQUAL(KindForOutput(dep), "deployment.apps");
   json::object& c = Container(dep);
-  BOOST_CHECK_EQUAL(Env(c, "LM_MODEL"), "microsoft/Phi-3-mini-4k-instruct");
-  BOOST_CHECK_EQUAL(Env(c, "LM_TENSOR_PARALLEL"), "1");
-  BOOST_CHECK_EQUAL(Env(c, "LM_MAX_MODEL_LEN"), "8192");
-  BOOST_CHECK_EQUAL(Env(c, "LM_GPU_MEMORY_UTILIZATION"), "0.90");
-  BOOST_CHECK_EQUAL(Env(c, "LM_MISTRAL_FORMAT"), "false");
+  BOOST_CHECK_EQUAL(c["command"].as_array().size(), 2u);  // vllm serve; the rest are args
+  BOOST_CHECK_EQUAL(CommandLine(c), "vllm serve microsoft/Phi-3-mini-4k-instruct --served-model-name phi-3-mini-4k "
+                                    "--tensor-parallel-size 1 --max-model-len 8192 --gpu-memory-utilization 0.90 "
+                                    "--dtype bfloat16 --host 0.0.0.0 --port 8000");
+  // Non-root with any image: $HOME and every cache on the cache volume.
+  BOOST_CHECK_EQUAL(Env(c, "HOME"), "/home/vllm/.cache");
+  BOOST_CHECK_EQUAL(Env(c, "HF_HOME"), "/home/vllm/.cache/huggingface");
+  BOOST_CHECK_EQUAL(c["volumeMounts"].as_array()[0].as_object()["mountPath"].as_string(), "/home/vllm/.cache");
   BOOST_CHECK_EQUAL(Env(c, "HF_TOKEN"), "<absent>");
   BOOST_CHECK_EQUAL(c["resources"].as_object()["limits"].as_object()["nvidia.com/gpu"].as_string(), "1");
   BOOST_CHECK_EQUAL(c["ports"].as_array()[0].as_object()["containerPort"].as_int64(), 8000);
@@ -86,7 +98,9 @@ BOOST_AUTO_TEST_CASE(tp4_has_shm_and_mistral_flags_and_secret) {
   BOOST_CHECK_EQUAL(secret["kind"].as_string(), "Secret");
   BOOST_CHECK_EQUAL(secret["data"].as_object()["token"].as_string(), "aGZfYWJj");
   json::object& c = Container((*objs)[2]);
-  BOOST_CHECK_EQUAL(Env(c, "LM_MISTRAL_FORMAT"), "true");
+  BOOST_CHECK(CommandLine(c).find(" --tensor-parallel-size 4 ") != std::string::npos);
+  BOOST_CHECK(CommandLine(c).find(" --tokenizer-mode mistral --config-format mistral --load-format mistral ") !=
+              std::string::npos);
   BOOST_CHECK_EQUAL(Env(c, "HF_TOKEN"), "<from secret>");
   BOOST_CHECK_EQUAL(c["resources"].as_object()["limits"].as_object()["nvidia.com/gpu"].as_string(), "4");
   auto& mounts = c["volumeMounts"].as_array();
@@ -106,6 +120,19 @@ BOOST_AUTO_TEST_CASE(storage_class_gives_a_claim_and_mig_a_slice_resource) {
   auto& vol = dep["spec"].as_object()["template"].as_object()["spec"].as_object()["volumes"].as_array()[0].as_object();
   BOOST_CHECK_EQUAL(vol["persistentVolumeClaim"].as_object()["claimName"].as_string(), "m-cache");
   BOOST_CHECK(Container(dep)["resources"].as_object()["limits"].as_object().contains("nvidia.com/mig-3g.40gb"));
+}
+
+BOOST_AUTO_TEST_CASE(server_args_quantization_and_dtype_reach_the_command_line) {
+  DeploySpec s = Spec("phi-3-mini-4k", 1);
+  s.dtype = "float16";
+  s.quantization = "fp8";
+  s.server_args = {"--enable-prefix-caching", "--chat-template=a b"};
+  auto objs = Render(s);
+  BOOST_REQUIRE(objs.ok());
+  BOOST_CHECK_EQUAL(CommandLine(Container((*objs)[1])),
+                    "vllm serve microsoft/Phi-3-mini-4k-instruct --served-model-name phi-3-mini-4k "
+                    "--tensor-parallel-size 1 --max-model-len 8192 --gpu-memory-utilization 0.90 --dtype float16 "
+                    "--quantization fp8 --host 0.0.0.0 --port 8000 --enable-prefix-caching --chat-template=a b");
 }
 
 BOOST_AUTO_TEST_CASE(values_cannot_break_out_of_their_scalar) {

@@ -1,0 +1,51 @@
+#include "gpu/server.h"
+
+#include <array>
+#include <cstdio>
+
+namespace gpu {
+namespace {
+
+// Each option ServerCommand may set.
+// (-tp and -q are vLLM's short names for two of them.)
+constexpr std::array<const char*, 14> kPlanned = {
+    "--model",         "--served-model-name",      "--tensor-parallel-size", "-tp",
+    "--max-model-len", "--gpu-memory-utilization", "--dtype",                "--quantization",
+    "-q",              "--tokenizer-mode",         "--config-format",        "--load-format",
+    "--host",          "--port"};
+
+}  // namespace
+
+std::vector<std::string> ServerCommand(const ServerConfig& c) {
+  char util[16];
+  std::snprintf(util, sizeof util, "%.2f", c.gpu_memory_utilization);
+  std::vector<std::string> argv = {"vllm", "serve", c.model,
+                                   "--served-model-name", c.served_name,
+                                   "--tensor-parallel-size", std::to_string(c.tensor_parallel)};
+  if (c.max_model_len > 0) {
+    argv.insert(argv.end(), {"--max-model-len", std::to_string(c.max_model_len)});
+  }
+  argv.insert(argv.end(), {"--gpu-memory-utilization", util, "--dtype", c.dtype});
+  if (!c.quantization.empty()) argv.insert(argv.end(), {"--quantization", c.quantization});
+  if (c.mistral_format) {
+    // Mistral's repos ship their own formats (KAITO serves them the same way).
+    argv.insert(argv.end(), {"--tokenizer-mode", "mistral", "--config-format", "mistral", "--load-format", "mistral"});
+  }
+  argv.insert(argv.end(), {"--host", "0.0.0.0", "--port", std::to_string(kServerPort)});
+  argv.insert(argv.end(), c.extra_args.begin(), c.extra_args.end());
+  return argv;
+}
+
+std::optional<std::string> PlannedServerOption(const std::string& arg) {
+  // vLLM's parser (argparse) also takes underscores and "--opt=value".
+  std::string option = arg.substr(0, arg.find('='));
+  for (size_t i = 2; i < option.size(); ++i) {
+    if (option[i] == '_') option[i] = '-';
+  }
+  for (const char* p : kPlanned) {
+    if (option == p) return option;
+  }
+  return std::nullopt;
+}
+
+}  // namespace gpu
