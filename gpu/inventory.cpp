@@ -155,6 +155,18 @@ void ReadGpuLabels(NodeGpus& n, const json::object* labels) {
       n.memory_source = MemorySource::kInstanceType;
     }
   }
+  // Compute capability: GFD's labels, else NVIDIA's table by product, else
+  // the family's lowest.
+  auto major = ParseLong(label("nvidia.com/gpu.compute.major"));
+  auto minor = ParseLong(label("nvidia.com/gpu.compute.minor"));
+  if (major && minor && *major < 100 && *minor < 100) {
+    n.compute = ComputeCapability{static_cast<int>(*major), static_cast<int>(*minor)};
+    n.compute_source = ComputeSource::kLabel;
+  } else if ((n.compute = ComputeCapabilityOfProduct(n.product))) {
+    n.compute_source = ComputeSource::kProduct;
+  } else if ((n.compute = ComputeCapabilityOfFamily(n.family))) {
+    n.compute_source = ComputeSource::kFamily;
+  }
 }
 
 // One GpuResource per GPU resource the node can allocate.

@@ -13,6 +13,7 @@
 
 #include <boost/json/object.hpp>
 
+#include "gpu/compute.h"
 #include "kube/quantity.h"
 
 namespace gpu {
@@ -48,6 +49,8 @@ struct NodeGpus {
   MemorySource memory_source = MemorySource::kUnknown;
   std::string instance_type;
   std::string driver_version;          // e.g. "550.127.05", or the major alone
+  std::optional<ComputeCapability> compute;
+  ComputeSource compute_source = ComputeSource::kUnknown;
   std::vector<GpuResource> resources;  // sorted by name; empty for a CPU node
   bool ready = false;
   bool unschedulable = false;

@@ -119,8 +119,15 @@ struct Candidate {
   bool whole_gpu;
 };
 
-// Why a node with GPUs cannot be considered at all, or "".
-std::string Excluded(const PlanRequest& r, const NodeGpus& n) {
+std::string ComputeOf(const NodeGpus& n) {
+  return n.compute ? "compute capability " + n.compute->ToString()
+                   : "compute capability unknown (no nvidia.com/gpu.compute labels, product not in kubectl-lm's table)";
+}
+
+// Why a node with GPUs cannot be considered at all, or "". With `native`,
+// only nodes whose native dtype is `dtype` are (PlanPlacement's "auto").
+std::string Excluded(const PlanRequest& r, const NodeGpus& n, const std::string& dtype, bool native,
+                     bool& other_dtype) {
   auto untolerated = n.untolerated_taints();
   if (!r.nodes.empty() && std::find(r.nodes.begin(), r.nodes.end(), n.name) == r.nodes.end()) {
     return "not named by --node";
@@ -129,6 +136,15 @@ std::string Excluded(const PlanRequest& r, const NodeGpus& n) {
   if (n.unschedulable) return "cordoned (unschedulable)";
   if (!untolerated.empty()) {
     return "tainted " + untolerated.front().ToString() + ", which the GPU tolerations do not cover";
+  }
+  if (native && NativeDtype(n.compute) != dtype) {
+    other_dtype = true;
+    return "runs " + NativeDtype(n.compute) + " (" + ComputeOf(n) + ")";
+  }
+  if (auto need = DtypeNeeds(dtype); need && (!n.compute || *n.compute < *need)) {
+    return dtype + " needs compute capability " + need->ToString() + ", " +
+           (n.product.empty() ? "this GPU" : n.product) + " has " +
+           (n.compute ? n.compute->ToString() : "an unknown one") + " (use --dtype float16)";
   }
   return "";
 }
@@ -226,18 +242,22 @@ void MarkVerdicts(Plan& plan, const std::vector<Candidate>& candidates) {
   }
 }
 
-}  // namespace
-
-Plan PlanPlacement(const PlanRequest& r, const std::vector<NodeGpus>& nodes) {
+// The plan at one dtype; `other_dtype` marks the verdicts of nodes left out
+// because they run another (with `native`).
+Plan PlanAt(const PlanRequest& r, const std::vector<NodeGpus>& nodes, const std::string& dtype, bool native,
+            std::vector<bool>& other_dtype) {
   Plan plan;
+  plan.dtype = dtype;
   std::vector<Candidate> candidates;
   for (const NodeGpus& n : nodes) {
     if (!n.has_gpus()) continue;
     NodeVerdict v;
     v.node = n.name;
-    v.reason = Excluded(r, n);
+    bool other = false;
+    v.reason = Excluded(r, n, dtype, native, other);
     if (v.reason.empty()) v.reason = JudgeResources(r, n, plan.verdicts.size(), candidates);
     plan.verdicts.push_back(v);
+    other_dtype.push_back(other);
   }
   const Candidate* best = Best(candidates);
   if (!best) {
@@ -257,10 +277,36 @@ Plan PlanPlacement(const PlanRequest& r, const std::vector<NodeGpus>& nodes) {
   plan.per_gpu_gib = MemoryPerGpuGiB(*r.model, r.dtype_bytes, plan.tp, plan.context);
   MarkVerdicts(plan, candidates);
   plan.ok = held >= r.replicas;
-  plan.summary = plan.ok ? "TP " + std::to_string(plan.tp) + ", " + std::to_string(plan.context) + " tokens, " +
-                               Gib(plan.per_gpu_gib) + " per GPU"
+  plan.summary = plan.ok ? "TP " + std::to_string(plan.tp) + ", " + plan.dtype + ", " + std::to_string(plan.context) +
+                               " tokens, " + Gib(plan.per_gpu_gib) + " per GPU"
                          : "the nodes that fit hold " + std::to_string(held) + " of " + std::to_string(r.replicas) +
                                " replicas at TP " + std::to_string(plan.tp);
+  return plan;
+}
+
+}  // namespace
+
+Plan PlanPlacement(const PlanRequest& r, const std::vector<NodeGpus>& nodes) {
+  std::vector<bool> unused;
+  if (r.dtype != "auto") return PlanAt(r, nodes, r.dtype, false, unused);
+  std::vector<bool> bf_other, fp_other;
+  Plan bf = PlanAt(r, nodes, "bfloat16", true, bf_other);
+  Plan fp = PlanAt(r, nodes, "float16", true, fp_other);
+  const bool use_bf = bf.ok || !fp.ok;
+  Plan& plan = use_bf ? bf : fp;
+  const Plan& other = use_bf ? fp : bf;
+  const std::vector<bool>& left_out = use_bf ? bf_other : fp_other;
+  // A node left out for its dtype says what it would do in its own plan.
+  for (size_t i = 0; i < plan.verdicts.size(); ++i) {
+    if (!left_out[i]) continue;
+    const std::string reason = plan.verdicts[i].reason;
+    plan.verdicts[i] = other.verdicts[i];
+    if (other.verdicts[i].fits) {
+      plan.verdicts[i].fits = false;
+      plan.verdicts[i].reason = "fits only at " + other.dtype + ": it " + reason + ", and one plan runs one dtype (" +
+                                plan.dtype + " here; --node " + plan.verdicts[i].node + " plans it alone)";
+    }
+  }
   return plan;
 }
 

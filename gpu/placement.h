@@ -33,6 +33,9 @@ bool TpDividesHeads(const Model& model, int tp);
 
 struct PlanRequest {
   const Model* model = nullptr;
+  // vLLM's --dtype, or "auto": each node's native one (bfloat16 from compute
+  // capability 8.0, else float16), one dtype per plan.
+  std::string dtype = "auto";
   int dtype_bytes = 2;
   std::optional<int> tp;            // --tensor-parallel; else the smallest that fits
   std::optional<long> context;      // --context-length; else the largest that fits
@@ -54,6 +57,7 @@ struct NodeVerdict {
 struct Plan {
   bool ok = false;
   std::string summary;              // why it failed, or what was chosen
+  std::string dtype;                // what every replica runs at
   int tp = 0;
   long context = 0;
   std::string resource;             // the resource each replica asks for, tp of it
@@ -62,6 +66,9 @@ struct Plan {
   std::vector<NodeVerdict> verdicts;  // every GPU node, in name order
 };
 
+// A plan never mixes nodes that need different settings: with dtype
+// "auto", the bfloat16 nodes are planned first and the float16 ones only
+// when those cannot hold the replicas; the others say why they were left out.
 Plan PlanPlacement(const PlanRequest& request, const std::vector<NodeGpus>& nodes);
 
 // The largest tensor-parallel size tried: more GPUs than any node has.

@@ -72,7 +72,7 @@ DeploySpec MakeSpec(const DeployRequest& r, const gpu::Plan& plan, const std::st
   spec.plan = plan;
   spec.replicas = o.plan.replicas;
   spec.image = o.image;
-  spec.dtype = o.plan.dtype;
+  spec.dtype = plan.dtype;
   spec.server_args = o.server_args;
   spec.utilization = o.plan.utilization;
   spec.cache_size = o.cache_size;

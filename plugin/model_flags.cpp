@@ -33,7 +33,8 @@ const std::vector<Flag<PlanFlags>>& PlanFlagTable() {
   static const std::vector<F> table = {
       CountFlag<PlanFlags>({"tensor-parallel", 0, "N", "GPUs per replica (default: the smallest that fits)"}, &PlanFlags::tp, gpu::kMaxTensorParallel),
       CountFlag<PlanFlags>({"context-length", 0, "N", "max tokens per sequence (default: the largest that fits)"}, &PlanFlags::context, kMaxContext),
-      {{"dtype", 0, "TYPE", "bfloat16, float16 or float32 (default bfloat16)", {"bfloat16", "float16", "float32"}},
+      {{"dtype", 0, "TYPE", "auto, bfloat16, float16 or float32 (default auto: bfloat16 on GPUs that run it, else float16)",
+        {"auto", "bfloat16", "float16", "float32"}},
        [](PlanFlags& f, const std::string& v) {
          auto b = DtypeBytes(v);
          if (!b.ok()) return b.status().message();
@@ -72,7 +73,7 @@ const std::vector<Flag<PlanFlags>>& PlanFlagTable() {
 
 kube::Result<int> DtypeBytes(const std::string& dtype) {
   if (auto bytes = gpu::DtypeBytes(dtype)) return *bytes;
-  return Status(Kind::kInvalidArgument, "invalid --dtype \"" + dtype + "\": use bfloat16, float16 or float32");
+  return Status(Kind::kInvalidArgument, "invalid --dtype \"" + dtype + "\": use auto, bfloat16, float16 or float32");
 }
 
 kube::Result<gpu::Model> ResolveModel(const std::string& name, const PlanFlags& f) {
@@ -125,6 +126,7 @@ kube::Result<gpu::Model> ResolveModel(const std::string& name, const PlanFlags& 
 gpu::PlanRequest MakePlanRequest(const gpu::Model& model, const PlanFlags& f, int dtype_bytes) {
   gpu::PlanRequest r;
   r.model = &model;
+  r.dtype = f.dtype;
   r.dtype_bytes = dtype_bytes;
   r.tp = f.tp;
   r.context = f.context;

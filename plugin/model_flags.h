@@ -17,7 +17,7 @@ namespace lm {
 struct PlanFlags {
   std::optional<int> tp;
   std::optional<long> context;
-  std::string dtype = "bfloat16";
+  std::string dtype = "auto";  // or bfloat16, float16, float32
   int replicas = 1;
   std::vector<std::string> nodes;
   double utilization = gpu::kDefaultUtilization;

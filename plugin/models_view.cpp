@@ -32,6 +32,7 @@ json::object ModelToJson(const gpu::Model& m) {
 json::object PlanToJson(const gpu::Plan& p) {
   json::object o{{"fits", p.ok}, {"summary", p.summary}};
   if (p.tp > 0) {
+    o["dtype"] = p.dtype;
     o["tensorParallel"] = p.tp;
     o["contextLength"] = p.context;
     o["resource"] = p.resource;
@@ -71,10 +72,12 @@ std::string RenderModelPlan(const gpu::Model& m, const gpu::Plan& plan, const Pl
   o << "Shape:     " << Fixed(m.params_b, "B") << " parameters, " << m.layers << " layers, " << m.attention_heads
     << " attention heads, " << m.kv_heads << " KV heads, head dim " << m.head_dim << ", up to " << m.max_context
     << " tokens\n";
-  o << "Memory:    " << Fixed(m.WeightsGiB(dtype_bytes), " GiB") << " of weights (" << flags.dtype << "), "
+  const std::string dtype = plan.ok ? plan.dtype : flags.dtype == "auto" ? "16-bit" : flags.dtype;
+  o << "Memory:    " << Fixed(m.WeightsGiB(dtype_bytes), " GiB") << " of weights (" << dtype << "), "
     << m.KvBytesPerToken(dtype_bytes) / 1024 << " KiB of KV cache per token\n";
   if (plan.ok) {
-    o << "Plan:      TP " << plan.tp << " on " << plan.resource << ", context " << plan.context << " tokens, "
+    o << "Plan:      TP " << plan.tp << " on " << plan.resource << " at " << plan.dtype << ", context " << plan.context
+      << " tokens, "
       << Fixed(plan.per_gpu_gib, " GiB") << " per GPU at utilization " << Fixed(flags.utilization, "") << "\n";
     o << "Nodes:     " << NodeList(plan) << "\n";
   } else {

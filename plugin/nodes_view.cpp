@@ -38,6 +38,17 @@ bool Mig(const gpu::NodeGpus& n) {
   return false;
 }
 
+// Where the compute capability came from, as -o json says it.
+const char* ComputeSourceText(gpu::ComputeSource s) {
+  switch (s) {
+    case gpu::ComputeSource::kLabel: return "label";
+    case gpu::ComputeSource::kProduct: return "product";
+    case gpu::ComputeSource::kFamily: return "family";
+    case gpu::ComputeSource::kUnknown: break;
+  }
+  return "unknown";
+}
+
 }  // namespace
 
 json::object NodeToJson(const gpu::NodeGpus& n) {
@@ -54,6 +65,8 @@ json::object NodeToJson(const gpu::NodeGpus& n) {
   o["schedulable"] = !n.unschedulable;
   o["instanceType"] = n.instance_type.empty() ? json::value(nullptr) : json::value(n.instance_type);
   o["driverVersion"] = n.driver_version.empty() ? json::value(nullptr) : json::value(n.driver_version);
+  o["computeCapability"] = n.compute ? json::value(n.compute->ToString()) : json::value(nullptr);
+  o["computeCapabilitySource"] = ComputeSourceText(n.compute_source);
   json::array resources;
   for (const auto& r : n.resources) {
     json::object ro{{"name", r.name}, {"allocatable", r.allocatable}, {"requested", r.requested}, {"free", r.free()},
@@ -82,7 +95,7 @@ std::string RenderNodes(const std::vector<const gpu::NodeGpus*>& shown, const st
   }
   std::vector<std::string> headers = {"NODE", "GPU", "MEMORY", "TOTAL", "FREE", "READY"};
   if (output == "wide") {
-    for (const char* h : {"FAMILY", "DRIVER", "INSTANCE-TYPE", "MEMORY-FROM", "RESOURCES", "UNTOLERATED-TAINTS"}) {
+    for (const char* h : {"FAMILY", "COMPUTE", "DRIVER", "INSTANCE-TYPE", "MEMORY-FROM", "RESOURCES", "UNTOLERATED-TAINTS"}) {
       headers.push_back(h);
     }
   }
@@ -100,6 +113,7 @@ std::string RenderNodes(const std::vector<const gpu::NodeGpus*>& shown, const st
       for (const auto& t : n->untolerated_taints()) untolerated.push_back(t.ToString());
       std::string resources = boost::algorithm::join(free_of, ","), taints = boost::algorithm::join(untolerated, ",");
       row.push_back(n->family.empty() ? "<unknown>" : n->family);
+      row.push_back(!n->has_gpus() ? "-" : n->compute ? n->compute->ToString() : "<unknown>");
       row.push_back(n->driver_version.empty() ? "<unknown>" : n->driver_version);
       row.push_back(n->instance_type.empty() ? "<none>" : n->instance_type);
       row.push_back(n->has_gpus() ? SourceText(n->memory_source) : "-");

@@ -9,7 +9,7 @@ set -euo pipefail
 test_case "the fixture nodes carry their GPU capacities"
 run kubectl get nodes -o 'jsonpath={range .items[*]}{.metadata.name}={.status.allocatable.nvidia\.com/gpu}{"\n"}{end}'
 expect_rc 0
-for want in gpu-h100-0=8 gpu-a100-0=1 gpu-l4-0=2 gpu-t4-0=1 gpu-a10-notready=1 "cpu-0="; do
+for want in gpu-h100-0=8 gpu-a100-0=1 gpu-l4-0=2 gpu-t4-0=1 gpu-v100-0=4 gpu-a10-notready=1 "cpu-0="; do
   grep -qx -- "$want" <<<"$OUT" || fail "node allocatable $want"
 done
 run kubectl get node gpu-mig-0 -o 'jsonpath={.status.allocatable.nvidia\.com/mig-3g\.40gb}'

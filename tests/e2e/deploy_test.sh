@@ -5,12 +5,6 @@ set -euo pipefail
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-# Everything deploy could create, and every node label: compared before and after.
-snapshot() {
-  kubectl get deployments,services,secrets,persistentvolumeclaims -A -l app.kubernetes.io/managed-by=kubectl-lm -o name
-  kubectl get services,deployments -n default -o name
-  kubectl get nodes -o 'jsonpath={range .items[*]}{.metadata.name} {.metadata.labels}{"\n"}{end}'
-}
 json_get() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
 before=$(snapshot)
@@ -125,7 +119,7 @@ for _ in $(seq 30); do
   [[ $reason == *"Insufficient nvidia.com/gpu"* ]] && break
   sleep 1
 done
-[[ $reason == *"0/7 nodes are available: 1 Insufficient nvidia.com/gpu"* ]] || fail "pending reason: $reason"
+[[ $reason == *"0/8 nodes are available: 1 Insufficient nvidia.com/gpu"* ]] || fail "pending reason: $reason"
 run kubectl lm status e2e-pending
 expect_out_contains "Phase:      Pending"
 expect_out_contains "Ready:      1/2"

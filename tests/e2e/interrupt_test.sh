@@ -9,10 +9,6 @@ set -euo pipefail
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-snapshot() {
-  kubectl get deployments,services,secrets -A -l app.kubernetes.io/managed-by=kubectl-lm -o name
-  kubectl get nodes -o 'jsonpath={range .items[*]}{.metadata.name} {.metadata.labels}{"\n"}{end}'
-}
 is_write() { [[ $1 =~ \ (POST|PATCH|DELETE)\ https://[^\ ]+\ 20[01]\  ]] && [[ $1 != *selfsubjectaccessreviews* ]]; }
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -62,9 +58,9 @@ for sig in INT TERM; do
   echo "  $undone of $writes runs were stopped and undone; the others had finished"
 done
 
-# deploy_then TIMEOUT CMD...: deploys with -v=6 and runs CMD after its 5th
-# write (the Secret is created by then); the deploy's stderr is kept in
-# $T/err, its exit status in RC.
+# deploy_then TIMEOUT CMD...: deploys with -v=6 and runs CMD once the Secret
+# is written (after the node labels, before the Service and Deployment); the
+# deploy's stderr is kept in $T/err, its exit status in RC.
 deploy_then() {
   local timeout=$1 pid n=0 line
   shift
@@ -75,9 +71,9 @@ deploy_then() {
   : >"$T/err"
   while IFS= read -r line; do
     echo "$line" >>"$T/err"
-    if is_write "$line"; then
+    if is_write "$line" && [[ $line == */secrets* ]]; then
       n=$((n + 1))
-      [ "$n" -ne 5 ] || "$@"
+      [ "$n" -ne 1 ] || "$@"
     fi
   done <"$T/fifo"
   RC=0

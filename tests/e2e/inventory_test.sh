@@ -51,6 +51,41 @@ grep -q '^gpu-h100-0 .* no .*too few free GPUs: needs 4, 3 of 8 free' <<<"$OUT" 
 expect_err_contains "error: llama-3.1-70b fits no GPU node now"
 kubectl delete deployment e2e-hold-h100 >/dev/null
 
+test_case "compute capability: from GFD's labels, else NVIDIA's table by product; -o json and -o wide show it"
+run kubectl lm nodes -o json
+expect_rc 0
+expect_eq "$(json_get '{i["name"]: i["computeCapability"] for i in d["items"]}' <<<"$OUT")" \
+  "{'gpu-a10-notready': '8.6', 'gpu-a100-0': '8.0', 'gpu-h100-0': '9.0', 'gpu-l4-0': '8.9', 'gpu-mig-0': '8.0', 'gpu-t4-0': '7.5', 'gpu-v100-0': '7.0'}"
+expect_eq "$(json_get '[i["computeCapabilitySource"] for i in d["items"] if i["name"]=="gpu-t4-0"][0]' <<<"$OUT")" "product"
+run kubectl lm nodes -o wide
+expect_rc 0
+[[ $(grep '^gpu-v100-0 ' <<<"$OUT" | tr -s ' ') == "gpu-v100-0 Tesla-V100-PCIE-16GB 15.8Gi 4 4 Ready volta 7.0 "* ]] ||
+  fail "the V100's wide row: $(grep '^gpu-v100-0 ' <<<"$OUT")"
+
+test_case "the T4 and the V100 are planned and rendered with float16, the A100 and H100 with bfloat16"
+dtype_of() { # MODEL NODE -> the --dtype the rendered Deployment runs
+  kubectl lm deploy "$1" --node "$2" --dry-run=client -o json |
+    json_get '(lambda a: a[a.index("--dtype") + 1])([i for i in d["items"] if i["kind"]=="Deployment"][0]["spec"]["template"]["spec"]["containers"][0]["args"])'
+}
+expect_eq "$(dtype_of phi-3-mini gpu-t4-0)" "float16" "(T4, 7.5)"
+expect_eq "$(dtype_of phi-3-mini gpu-v100-0)" "float16" "(V100, 7.0)"
+expect_eq "$(dtype_of phi-3-mini gpu-a100-0)" "bfloat16" "(A100, 8.0)"
+expect_eq "$(dtype_of llama-3.1-70b gpu-h100-0 2>/dev/null || true)" "" "(gated: refused before rendering)"
+expect_eq "$(HF_TOKEN=hf_x dtype_of qwen2.5-7b gpu-h100-0)" "bfloat16" "(H100, 9.0)"
+run kubectl lm models phi-3-mini --node gpu-v100-0
+expect_rc 0
+expect_out_contains "Plan:      TP 1 on nvidia.com/gpu at float16"
+run kubectl lm deploy phi-3-mini --node gpu-v100-0 --dry-run=server
+expect_rc 0
+
+test_case "--dtype bfloat16 on the T4 is refused naming compute capability 7.5, and nothing changes"
+before=$(snapshot)
+run kubectl lm deploy phi-3-mini --dtype bfloat16 --node gpu-t4-0
+expect_rc 1
+expect_err_contains "gpu-t4-0           no     bfloat16 needs compute capability 8.0, Tesla-T4 has 7.5 (use --dtype float16)"
+expect_err_contains "error: cannot deploy phi-3-mini-4k: it fits no node"
+expect_eq "$(snapshot)" "$before"
+
 test_case "a user who may not list pods gets one clear line"
 run kubectl lm nodes --as system:serviceaccount:lm-e2e:nodes-only
 expect_rc 1

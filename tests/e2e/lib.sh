@@ -83,3 +83,11 @@ finish() {
     exit 1
   fi
 }
+
+# Everything deploy could create, and every node label: compared before and
+# after a command that must leave the cluster as it was.
+snapshot() {
+  kubectl get deployments,services,secrets,persistentvolumeclaims -A -l app.kubernetes.io/managed-by=kubectl-lm -o name
+  kubectl get services,deployments -n default -o name
+  kubectl get nodes -o 'jsonpath={range .items[*]}{.metadata.name} {.metadata.labels}{"\n"}{end}'
+}

@@ -167,3 +167,54 @@ BOOST_AUTO_TEST_CASE(a_memory_label_too_large_for_a_long_is_unknown_memory) {
     if (n.name == "gpu-l4-0") BOOST_CHECK(n.memory_source != gpu::MemorySource::kLabel);
   }
 }
+
+BOOST_AUTO_TEST_SUITE(compute_capability)
+
+BOOST_AUTO_TEST_CASE(labels_then_product_then_family) {
+  auto nodes = fixtures::Nodes();
+  InventoryBuilder b;
+  for (auto& n : nodes) b.AddNode(n.as_object());
+  std::map<std::string, NodeGpus> by_name;
+  for (auto& n : b.Finish()) by_name[n.name] = n;
+  // GFD's nvidia.com/gpu.compute.* labels.
+  BOOST_REQUIRE(by_name["gpu-h100-0"].compute);
+  BOOST_CHECK_EQUAL(by_name["gpu-h100-0"].compute->ToString(), "9.0");
+  BOOST_CHECK(by_name["gpu-h100-0"].compute_source == ComputeSource::kLabel);
+  // No GFD at all: the instance type names a Tesla-T4, NVIDIA's table says 7.5.
+  BOOST_REQUIRE(by_name["gpu-t4-0"].compute);
+  BOOST_CHECK_EQUAL(by_name["gpu-t4-0"].compute->ToString(), "7.5");
+  BOOST_CHECK(by_name["gpu-t4-0"].compute_source == ComputeSource::kProduct);
+  BOOST_CHECK(!by_name["cpu-0"].compute);
+}
+
+BOOST_AUTO_TEST_CASE(the_table_reads_gfd_product_names) {
+  for (auto [product, want] : std::vector<std::pair<std::string, std::string>>{
+           {"Tesla-T4", "7.5"}, {"Tesla-V100-SXM2-16GB", "7.0"}, {"NVIDIA-A100-SXM4-80GB", "8.0"},
+           {"NVIDIA-A10G", "8.6"}, {"NVIDIA-L4", "8.9"}, {"NVIDIA-L40S", "8.9"}, {"NVIDIA-H100-80GB-HBM3", "9.0"},
+           {"NVIDIA-H200", "9.0"}, {"NVIDIA-RTX-A6000", "8.6"}, {"NVIDIA-B200", "10.0"}}) {
+    BOOST_TEST_CONTEXT(product) {
+      auto cc = ComputeCapabilityOfProduct(product);
+      BOOST_REQUIRE(cc);
+      BOOST_CHECK_EQUAL(cc->ToString(), want);
+    }
+  }
+  BOOST_CHECK(!ComputeCapabilityOfProduct("NVIDIA-Unheard-Of-9000"));
+  BOOST_CHECK(!ComputeCapabilityOfProduct(""));
+  BOOST_CHECK_EQUAL(ComputeCapabilityOfFamily("ampere")->ToString(), "8.0");
+  BOOST_CHECK(!ComputeCapabilityOfFamily("unknown-family"));
+}
+
+BOOST_AUTO_TEST_CASE(a_hostile_compute_label_is_ignored) {
+  auto nodes = fixtures::Nodes();
+  auto& labels = fixtures::Labels(fixtures::Node(nodes, "gpu-h100-0"));
+  labels["nvidia.com/gpu.compute.major"] = "99999999999999999999";
+  InventoryBuilder b;
+  b.AddNode(fixtures::Node(nodes, "gpu-h100-0"));
+  auto inv = b.Finish();
+  // Falls back to the product's entry.
+  BOOST_REQUIRE(inv[0].compute);
+  BOOST_CHECK_EQUAL(inv[0].compute->ToString(), "9.0");
+  BOOST_CHECK(inv[0].compute_source == ComputeSource::kProduct);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

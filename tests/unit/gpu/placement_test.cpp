@@ -135,7 +135,11 @@ BOOST_AUTO_TEST_CASE(smallest_tp_then_whole_gpus_then_largest_context) {
   BOOST_CHECK(!Verdict(p, "gpu-l4-0").fits);
   Plan shorter = PlanFor("phi-3-mini-128k", Inventory(fixtures::Nodes()), {.context = 8192});
   BOOST_CHECK(Verdict(shorter, "gpu-l4-0").fits);
-  BOOST_CHECK(Verdict(shorter, "gpu-t4-0").fits);
+  // The T4 holds it too, but at float16 only: left out of a bfloat16 plan, saying so.
+  BOOST_CHECK(!Verdict(shorter, "gpu-t4-0").fits);
+  BOOST_CHECK_EQUAL(Verdict(shorter, "gpu-t4-0").reason,
+                    "fits only at float16: it runs float16 (compute capability 7.5), and one plan runs one dtype "
+                    "(bfloat16 here; --node gpu-t4-0 plans it alone)");
 }
 
 BOOST_AUTO_TEST_CASE(replicas_need_room_on_the_nodes_that_fit) {
@@ -151,6 +155,49 @@ BOOST_AUTO_TEST_CASE(fits_nowhere_keeps_every_reason) {
   BOOST_CHECK(!p.ok);
   BOOST_CHECK(p.nodes.empty());
   BOOST_CHECK_EQUAL(Verdict(p, "gpu-h100-0").reason, "not named by --node");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// Compute capability decides the dtype: vLLM refuses bfloat16 below 8.0.
+BOOST_AUTO_TEST_SUITE(dtype_per_compute_capability)
+
+BOOST_AUTO_TEST_CASE(auto_is_float16_on_a_t4_and_bfloat16_on_an_a100) {
+  auto inv = Inventory(fixtures::Nodes());
+  Plan t4 = PlanFor("phi-3-mini-4k", inv, {.nodes = {"gpu-t4-0"}});
+  BOOST_REQUIRE(t4.ok);
+  BOOST_CHECK_EQUAL(t4.dtype, "float16");
+  BOOST_CHECK(t4.summary.find("float16") != std::string::npos);
+  Plan a100 = PlanFor("phi-3-mini-4k", inv, {.nodes = {"gpu-a100-0"}});
+  BOOST_REQUIRE(a100.ok);
+  BOOST_CHECK_EQUAL(a100.dtype, "bfloat16");
+}
+
+BOOST_AUTO_TEST_CASE(float16_nodes_are_planned_when_the_bfloat16_ones_cannot_hold_it) {
+  auto inv = Inventory(fixtures::Nodes());
+  // Only the T4 and the L4 named; mark the L4 not ready: the T4 plan wins.
+  for (auto& n : inv) {
+    if (n.name == "gpu-l4-0") n.ready = false;
+  }
+  Plan p = PlanFor("phi-3-mini-4k", inv, {.nodes = {"gpu-t4-0", "gpu-l4-0"}});
+  BOOST_REQUIRE(p.ok);
+  BOOST_CHECK_EQUAL(p.dtype, "float16");
+  BOOST_CHECK(Verdict(p, "gpu-t4-0").fits);
+  BOOST_CHECK_EQUAL(Verdict(p, "gpu-l4-0").reason, "not ready");
+}
+
+BOOST_AUTO_TEST_CASE(bfloat16_on_a_t4_is_refused_naming_its_compute_capability) {
+  Plan p = PlanFor("phi-3-mini-4k", Inventory(fixtures::Nodes()), {.dtype = "bfloat16", .nodes = {"gpu-t4-0"}});
+  BOOST_CHECK(!p.ok);
+  BOOST_CHECK_EQUAL(Verdict(p, "gpu-t4-0").reason,
+                    "bfloat16 needs compute capability 8.0, Tesla-T4 has 7.5 (use --dtype float16)");
+}
+
+BOOST_AUTO_TEST_CASE(explicit_float16_may_use_every_node) {
+  Plan p = PlanFor("phi-3-mini-4k", Inventory(fixtures::Nodes()), {.dtype = "float16"});
+  BOOST_REQUIRE(p.ok);
+  BOOST_CHECK(Verdict(p, "gpu-t4-0").fits);
+  BOOST_CHECK(Verdict(p, "gpu-h100-0").fits);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
