@@ -28,8 +28,8 @@ struct Model {
   long long KvBytesPerToken(int dtype_bytes) const {
     return 2LL * layers * kv_heads * head_dim * dtype_bytes;
   }
-  // Weights at `dtype_bytes` per parameter (the catalog's sizes are bf16).
-  double WeightsGiB(int dtype_bytes) const { return weights_gib * dtype_bytes / 2.0; }
+  // Weights at `bytes` per parameter (the catalog's sizes are bf16).
+  double WeightsGiB(double bytes) const { return weights_gib * bytes / 2.0; }
 };
 
 const std::vector<Model>& Catalog();

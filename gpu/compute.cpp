@@ -58,4 +58,22 @@ std::optional<ComputeCapability> DtypeNeeds(const std::string& dtype) {
   return std::nullopt;
 }
 
+bool KnownQuantization(const std::string& q) { return q == "fp8" || q == "awq" || q == "gptq"; }
+
+double WeightBytes(int dtype_bytes, const std::string& q) {
+  if (q == "fp8") return 1;
+  if (q == "awq" || q == "gptq") return 0.5;
+  return dtype_bytes;
+}
+
+std::optional<ComputeCapability> QuantizationNeeds(const std::string& q) {
+  // vLLM's get_min_capability() of Fp8Config (89 for FP8 computation; on
+  // Ampere vLLM falls back to weight-only FP8 Marlin, which kubectl-lm does
+  // not plan), AWQConfig (75) and GPTQConfig (60).
+  if (q == "fp8") return ComputeCapability{8, 9};
+  if (q == "awq") return ComputeCapability{7, 5};
+  if (q == "gptq") return ComputeCapability{6, 0};
+  return std::nullopt;
+}
+
 }  // namespace gpu

@@ -33,4 +33,15 @@ std::string NativeDtype(const std::optional<ComputeCapability>& cc);
 // The compute capability `dtype` (vLLM's --dtype) needs; nullopt for none.
 std::optional<ComputeCapability> DtypeNeeds(const std::string& dtype);
 
+// The vLLM --quantization methods kubectl-lm plans: fp8 (vLLM quantizes a
+// 16-bit checkpoint's linear layers as it loads them), awq and gptq (4-bit
+// checkpoints, which run at float16). True for those three.
+bool KnownQuantization(const std::string& quantization);
+// Bytes per parameter of the weights: 1 for fp8, 0.5 for 4-bit AWQ/GPTQ
+// (KAITO's sizing counts params x bytes the same way), else `dtype_bytes`.
+double WeightBytes(int dtype_bytes, const std::string& quantization);
+// The compute capability vLLM's kernels for it need: FP8 computation 8.9
+// (Ada Lovelace, Hopper), AWQ 7.5, GPTQ 6.0; nullopt for none.
+std::optional<ComputeCapability> QuantizationNeeds(const std::string& quantization);
+
 }  // namespace gpu

@@ -17,6 +17,8 @@ constexpr double kFixedOverheadGiB = 2.3; // CUDA context, NCCL, activations, gr
 
 std::string Gib(double v) { return OneDecimal(v, " GiB"); }
 
+Widths WidthsOf(const PlanRequest& r) { return {WeightBytes(r.dtype_bytes, r.quantization), r.dtype_bytes}; }
+
 long RequiredContext(const PlanRequest& r) {
   if (r.context) return *r.context;
   return std::min(kMinimumContext, r.model->max_context);
@@ -63,10 +65,10 @@ Fit FitResource(const PlanRequest& r, const GpuResource& res) {
       return f;
     }
     last_valid = tp;
-    double need = MemoryPerGpuGiB(m, r.dtype_bytes, tp, RequiredContext(r));
+    double need = MemoryPerGpuGiB(m, WidthsOf(r), tp, RequiredContext(r));
     if (need > gpu_gib * r.utilization) continue;
     f.tp = tp;
-    f.context = r.context ? *r.context : LargestContext(m, r.dtype_bytes, tp, gpu_gib, r.utilization);
+    f.context = r.context ? *r.context : LargestContext(m, WidthsOf(r), tp, gpu_gib, r.utilization);
     if (res.free() < tp) {
       f.reason = "too few free GPUs: needs " + std::to_string(tp) + ", " + std::to_string(res.free()) + " of " +
                  std::to_string(res.allocatable) + " free";
@@ -83,7 +85,7 @@ Fit FitResource(const PlanRequest& r, const GpuResource& res) {
                     : "no tensor-parallel size up to its GPU count divides the model's heads";
     return f;
   }
-  f.reason = "GPU too small: needs " + Gib(MemoryPerGpuGiB(m, r.dtype_bytes, last_valid, RequiredContext(r))) +
+  f.reason = "GPU too small: needs " + Gib(MemoryPerGpuGiB(m, WidthsOf(r), last_valid, RequiredContext(r))) +
              " per GPU at TP " + std::to_string(last_valid) + " for " + std::to_string(RequiredContext(r)) +
              " tokens, has " + Gib(gpu_gib) + " x " + std::to_string(r.utilization).substr(0, 4);
   return f;
@@ -91,17 +93,17 @@ Fit FitResource(const PlanRequest& r, const GpuResource& res) {
 
 }  // namespace
 
-double MemoryPerGpuGiB(const Model& m, int dtype_bytes, int tp, long context) {
-  double w = m.WeightsGiB(dtype_bytes);
+double MemoryPerGpuGiB(const Model& m, Widths widths, int tp, long context) {
+  double w = m.WeightsGiB(widths.weight);
   return kLoadExpansion * w / tp + kSizeOverhead * w / tp + kFixedOverheadGiB +
-         static_cast<double>(m.KvBytesPerToken(dtype_bytes)) * context / tp / kGiB;
+         static_cast<double>(m.KvBytesPerToken(widths.kv)) * context / tp / kGiB;
 }
 
-long LargestContext(const Model& m, int dtype_bytes, int tp, double gpu_gib, double utilization) {
-  double w = m.WeightsGiB(dtype_bytes);
+long LargestContext(const Model& m, Widths widths, int tp, double gpu_gib, double utilization) {
+  double w = m.WeightsGiB(widths.weight);
   double left = gpu_gib * utilization - (kLoadExpansion + kSizeOverhead) * w / tp - kFixedOverheadGiB;
   if (left <= 0) return 0;
-  double tokens = std::floor(left * tp * kGiB / static_cast<double>(m.KvBytesPerToken(dtype_bytes)));
+  double tokens = std::floor(left * tp * kGiB / static_cast<double>(m.KvBytesPerToken(widths.kv)));
   return static_cast<long>(std::min<double>(tokens, m.max_context));
 }
 
@@ -141,10 +143,14 @@ std::string Excluded(const PlanRequest& r, const NodeGpus& n, const std::string&
     other_dtype = true;
     return "runs " + NativeDtype(n.compute) + " (" + ComputeOf(n) + ")";
   }
+  const std::string gpu = n.product.empty() ? "this GPU" : n.product;
+  const std::string has = n.compute ? n.compute->ToString() : "an unknown one";
   if (auto need = DtypeNeeds(dtype); need && (!n.compute || *n.compute < *need)) {
-    return dtype + " needs compute capability " + need->ToString() + ", " +
-           (n.product.empty() ? "this GPU" : n.product) + " has " +
-           (n.compute ? n.compute->ToString() : "an unknown one") + " (use --dtype float16)";
+    return dtype + " needs compute capability " + need->ToString() + ", " + gpu + " has " + has +
+           " (use --dtype float16)";
+  }
+  if (auto need = QuantizationNeeds(r.quantization); need && (!n.compute || *n.compute < *need)) {
+    return r.quantization + " needs compute capability " + need->ToString() + ", " + gpu + " has " + has;
   }
   return "";
 }
@@ -248,6 +254,7 @@ Plan PlanAt(const PlanRequest& r, const std::vector<NodeGpus>& nodes, const std:
             std::vector<bool>& other_dtype) {
   Plan plan;
   plan.dtype = dtype;
+  plan.quantization = r.quantization;
   std::vector<Candidate> candidates;
   for (const NodeGpus& n : nodes) {
     if (!n.has_gpus()) continue;
@@ -274,12 +281,14 @@ Plan PlanAt(const PlanRequest& r, const std::vector<NodeGpus>& nodes, const std:
   plan.resource = best->resource;
   auto [held, context] = HoldReplicas(r, plan, candidates);
   plan.context = context;
-  plan.per_gpu_gib = MemoryPerGpuGiB(*r.model, r.dtype_bytes, plan.tp, plan.context);
+  plan.per_gpu_gib = MemoryPerGpuGiB(*r.model, WidthsOf(r), plan.tp, plan.context);
   MarkVerdicts(plan, candidates);
   plan.ok = held >= r.replicas;
-  plan.summary = plan.ok ? "TP " + std::to_string(plan.tp) + ", " + plan.dtype + ", " + std::to_string(plan.context) +
+  plan.summary = plan.ok ? "TP " + std::to_string(plan.tp) + ", " + plan.dtype +
+                               (plan.quantization.empty() ? "" : " + " + plan.quantization) + ", " +
+                               std::to_string(plan.context) +
                                " tokens, " + Gib(plan.per_gpu_gib) + " per GPU"
-                         : "the nodes that fit hold " + std::to_string(held) + " of " + std::to_string(r.replicas) +
+                         : "fits only " + std::to_string(held) + " of " + std::to_string(r.replicas) +
                                " replicas at TP " + std::to_string(plan.tp);
   return plan;
 }
@@ -288,6 +297,8 @@ Plan PlanAt(const PlanRequest& r, const std::vector<NodeGpus>& nodes, const std:
 
 Plan PlanPlacement(const PlanRequest& r, const std::vector<NodeGpus>& nodes) {
   std::vector<bool> unused;
+  // vLLM runs AWQ and GPTQ checkpoints at float16.
+  if (r.quantization == "awq" || r.quantization == "gptq") return PlanAt(r, nodes, "float16", false, unused);
   if (r.dtype != "auto") return PlanAt(r, nodes, r.dtype, false, unused);
   std::vector<bool> bf_other, fp_other;
   Plan bf = PlanAt(r, nodes, "bfloat16", true, bf_other);
@@ -307,6 +318,15 @@ Plan PlanPlacement(const PlanRequest& r, const std::vector<NodeGpus>& nodes) {
                                 plan.dtype + " here; --node " + plan.verdicts[i].node + " plans it alone)";
     }
   }
+  return plan;
+}
+
+std::optional<Plan> QuantizedAlternative(const PlanRequest& r, const std::vector<NodeGpus>& nodes) {
+  if (!r.quantization.empty() || r.dtype_bytes != 2) return std::nullopt;
+  PlanRequest fp8 = r;
+  fp8.quantization = "fp8";
+  Plan plan = PlanPlacement(fp8, nodes);
+  if (!plan.ok) return std::nullopt;
   return plan;
 }
 

@@ -21,12 +21,18 @@ constexpr double kDefaultUtilization = 0.9;
 // default max_model_len. A node that cannot hold this much does not fit.
 constexpr long kMinimumContext = 2048;
 
+// Bytes per parameter of the weights and per element of the KV cache.
+struct Widths {
+  double weight = 2;  // 1 with fp8, 0.5 with AWQ/GPTQ (gpu::WeightBytes)
+  int kv = 2;         // the dtype's
+};
+
 // GiB one GPU needs for `model` at tensor-parallel size `tp`.
-double MemoryPerGpuGiB(const Model& model, int dtype_bytes, int tp, long context);
+double MemoryPerGpuGiB(const Model& model, Widths widths, int tp, long context);
 
 // The largest context (at most the model's) that fits GPUs of `gpu_gib`,
 // or 0 when not even the weights and overhead fit.
-long LargestContext(const Model& model, int dtype_bytes, int tp, double gpu_gib, double utilization);
+long LargestContext(const Model& model, Widths widths, int tp, double gpu_gib, double utilization);
 
 // vLLM shards attention heads and KV heads across TP ranks: TP must divide both.
 bool TpDividesHeads(const Model& model, int tp);
@@ -37,6 +43,7 @@ struct PlanRequest {
   // capability 8.0, else float16), one dtype per plan.
   std::string dtype = "auto";
   int dtype_bytes = 2;
+  std::string quantization;         // vLLM's --quantization: "", fp8, awq, gptq
   std::optional<int> tp;            // --tensor-parallel; else the smallest that fits
   std::optional<long> context;      // --context-length; else the largest that fits
   double utilization = kDefaultUtilization;
@@ -58,6 +65,7 @@ struct Plan {
   bool ok = false;
   std::string summary;              // why it failed, or what was chosen
   std::string dtype;                // what every replica runs at
+  std::string quantization;         // and with which quantization ("" = none)
   int tp = 0;
   long context = 0;
   std::string resource;             // the resource each replica asks for, tp of it
@@ -70,6 +78,10 @@ struct Plan {
 // "auto", the bfloat16 nodes are planned first and the float16 ones only
 // when those cannot hold the replicas; the others say why they were left out.
 Plan PlanPlacement(const PlanRequest& request, const std::vector<NodeGpus>& nodes);
+
+// For a 16-bit request that fits nowhere: the same request at fp8, when
+// that plan holds it (what a refusal suggests); nullopt otherwise.
+std::optional<Plan> QuantizedAlternative(const PlanRequest& request, const std::vector<NodeGpus>& nodes);
 
 // The largest tensor-parallel size tried: more GPUs than any node has.
 inline constexpr int kMaxTensorParallel = 64;

@@ -68,12 +68,24 @@ Status CheckPreconditions(kube::Client& client, const DeployRequest& r, const De
   return Status::Ok();
 }
 
-Status RefusePlan(App& app, const gpu::Model& model, const gpu::Plan& plan) {
+Status RefusePlan(App& app, const gpu::Model& model, const gpu::Plan& plan, const std::string& suggestion) {
   std::vector<std::vector<std::string>> rows;
   for (const auto& v : plan.verdicts) rows.push_back({v.node, v.fits ? "yes" : "no", v.reason});
   PrintTable(app.err, {"NODE", "FITS", "WHY"}, rows);
-  return Status(Kind::kInvalidArgument, "cannot deploy " + model.name + ": it " + plan.summary +
+  return Status(Kind::kInvalidArgument, "cannot deploy " + model.name + ": it " + plan.summary + suggestion +
                                             " (the reasons per node are above; nothing was changed)");
+}
+
+// The deploy flags besides the plan's that a suggested command repeats.
+std::string DeployArgs(const DeployOptions& o, bool named) {
+  std::string a;
+  if (named) a += "--name " + o.name;
+  if (o.hf_token_from_env) a += std::string(a.empty() ? "" : " ") + "--hf-token-from-env";
+  if (!o.hf_token_secret.empty()) {
+    a += std::string(a.empty() ? "" : " ") + "--hf-token-secret " + o.hf_token_secret +
+         (o.hf_token_key == "token" ? "" : ":" + o.hf_token_key);
+  }
+  return a;
 }
 
 Status PrintClientDryRun(App& app, const DeployRequest& r, const DeploySpec& spec,
@@ -120,6 +132,7 @@ Status Act(App& app, kube::Client& client, const DeployOptions& o, const std::ve
 kube::Status RunDeploy(App& app, DeployOptions& options, const std::vector<std::string>& positionals) {
   Status finished = FinishDeployOptions(options, positionals);
   if (!finished.ok()) return finished;
+  const bool named = !options.name.empty();
   auto request = ResolveDeploy(std::move(options), app.deps.env("HF_TOKEN"));
   if (!request.ok()) return request.status();
   const DeployRequest& r = *request;
@@ -133,8 +146,13 @@ kube::Status RunDeploy(App& app, DeployOptions& options, const std::vector<std::
   // This deployment's own pods are not counted: a re-run plans what the first run planned.
   auto inventory = GatherInventory(client, [&](const json::object& pod) { return own::IsPodOf(pod, o.name, ns); });
   if (!inventory.ok()) return inventory.status();
-  gpu::Plan plan = gpu::PlanPlacement(MakePlanRequest(r.model, o.plan, r.dtype_bytes), *inventory);
-  if (!plan.ok) return RefusePlan(app, r.model, plan);
+  const gpu::PlanRequest plan_request = MakePlanRequest(r.model, o.plan, r.dtype_bytes);
+  gpu::Plan plan = gpu::PlanPlacement(plan_request, *inventory);
+  if (!plan.ok) {
+    return RefusePlan(app, r.model, plan,
+                      QuantizedSuggestion(o.model, o.plan, DeployArgs(o, named),
+                                          gpu::QuantizedAlternative(plan_request, *inventory)));
+  }
   DeploySpec spec = MakeSpec(r, plan, ns);
   auto objects = Render(spec);
   if (!objects.ok()) return objects.status();

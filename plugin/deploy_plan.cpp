@@ -73,6 +73,7 @@ DeploySpec MakeSpec(const DeployRequest& r, const gpu::Plan& plan, const std::st
   spec.replicas = o.plan.replicas;
   spec.image = o.image;
   spec.dtype = plan.dtype;
+  spec.quantization = plan.quantization;
   spec.server_args = o.server_args;
   spec.utilization = o.plan.utilization;
   spec.cache_size = o.cache_size;

@@ -1,9 +1,12 @@
 #include "plugin/model_flags.h"
 
 #include <algorithm>
+#include <cstring>
+#include <sstream>
 
 #include <boost/algorithm/string/join.hpp>
 
+#include "gpu/compute.h"
 #include "kube/printable.h"
 #include "plugin/suggest.h"
 
@@ -41,6 +44,14 @@ const std::vector<Flag<PlanFlags>>& PlanFlagTable() {
          f.dtype = v;
          return std::string();
        }},
+      {{"quantization", 0, "METHOD",
+        "fp8 (a 16-bit model quantized as it loads; compute capability 8.9+), or awq or gptq (for such a checkpoint)",
+        {"fp8", "awq", "gptq"}},
+       [](PlanFlags& f, const std::string& v) {
+         if (!gpu::KnownQuantization(v)) return Invalid("quantization", v, "use fp8, awq or gptq");
+         f.quantization = v;
+         return std::string();
+       }},
       CountFlag<PlanFlags>({"replicas", 0, "N", "model servers, each on its own GPUs (default 1)"},
                            &PlanFlags::replicas, kMaxShape),
       {{"node", 0, "NAME", "consider only this node (repeatable)", {}, true},
@@ -76,7 +87,39 @@ kube::Result<int> DtypeBytes(const std::string& dtype) {
   return Status(Kind::kInvalidArgument, "invalid --dtype \"" + dtype + "\": use auto, bfloat16, float16 or float32");
 }
 
+namespace {
+
+// What vLLM would refuse at start, refused before anything is asked of the cluster.
+// (The catalog's checkpoints are all 16-bit.)
+Status CheckQuantization(const gpu::Model& m, const PlanFlags& f, bool from_catalog) {
+  const std::string& q = f.quantization;
+  if (q == "awq" || q == "gptq") {
+    if (from_catalog) {
+      return Status(Kind::kInvalidArgument, "--quantization " + q + " needs a checkpoint quantized with " + q + ", and " +
+                                                m.repo + " is 16-bit: give such a repo id with its shape flags, or use "
+                                                "--quantization fp8");
+    }
+    if (f.dtype != "auto" && f.dtype != "float16") {
+      return Status(Kind::kInvalidArgument, "--quantization " + q + " runs at float16 in vLLM: drop --dtype " + f.dtype);
+    }
+  }
+  if (q == "fp8" && f.dtype == "float32") {
+    return Status(Kind::kInvalidArgument, "--quantization fp8 runs with 16-bit activations: drop --dtype float32");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 kube::Result<gpu::Model> ResolveModel(const std::string& name, const PlanFlags& f) {
+  auto m = ResolveModelShape(name, f);
+  if (!m.ok()) return m;
+  Status q = CheckQuantization(*m, f, gpu::FindModel(name) != nullptr);
+  if (!q.ok()) return q;
+  return m;
+}
+
+kube::Result<gpu::Model> ResolveModelShape(const std::string& name, const PlanFlags& f) {
   if (const gpu::Model* m = gpu::FindModel(name)) return *m;
   if (name.find('/') == std::string::npos) {
     std::vector<std::string> names;
@@ -123,11 +166,64 @@ kube::Result<gpu::Model> ResolveModel(const std::string& name, const PlanFlags& 
   return m;
 }
 
+namespace {
+
+// A word the shell reads back unchanged: as it is when it is plain, else in
+// single quotes.
+std::string ShellWord(const std::string& w) {
+  bool plain = !w.empty() && std::all_of(w.begin(), w.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || std::strchr("-_./:=,@%+", c);
+  });
+  if (plain) return w;
+  std::string q = "'";
+  for (char c : w) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+std::string Number(double v) {
+  std::ostringstream s;
+  s << v;
+  return s.str();
+}
+
+}  // namespace
+
+std::string PlanFlagArgs(const PlanFlags& f) {
+  std::vector<std::string> a;
+  auto add = [&](const std::string& flag, const std::string& value) { a.push_back(flag + " " + ShellWord(value)); };
+  if (f.tp) add("--tensor-parallel", std::to_string(*f.tp));
+  if (f.context) add("--context-length", std::to_string(*f.context));
+  if (f.dtype != "auto") add("--dtype", f.dtype);
+  if (!f.quantization.empty()) add("--quantization", f.quantization);
+  if (f.replicas != 1) add("--replicas", std::to_string(f.replicas));
+  for (const auto& n : f.nodes) add("--node", n);
+  if (f.utilization != gpu::kDefaultUtilization) add("--gpu-memory-utilization", Number(f.utilization));
+  if (f.params_b) add("--params", Number(*f.params_b));
+  if (f.layers) add("--layers", std::to_string(*f.layers));
+  if (f.heads) add("--heads", std::to_string(*f.heads));
+  if (f.kv_heads) add("--kv-heads", std::to_string(*f.kv_heads));
+  if (f.head_dim) add("--head-dim", std::to_string(*f.head_dim));
+  if (f.max_context) add("--max-context", std::to_string(*f.max_context));
+  return boost::algorithm::join(a, " ");
+}
+
+std::string QuantizedSuggestion(const std::string& model, const PlanFlags& flags, const std::string& deploy_args,
+                                const std::optional<gpu::Plan>& alt) {
+  if (!alt) return "";
+  PlanFlags fp8 = flags;
+  fp8.quantization = "fp8";
+  std::string args = PlanFlagArgs(fp8);
+  return "; at 8 bits it fits: kubectl lm deploy " + ShellWord(model) + (deploy_args.empty() ? "" : " " + deploy_args) +
+         " " + args + " (TP " + std::to_string(alt->tp) + " on " + boost::algorithm::join(alt->nodes, ",") +
+         ", up to " + std::to_string(alt->context) + " tokens)";
+}
+
 gpu::PlanRequest MakePlanRequest(const gpu::Model& model, const PlanFlags& f, int dtype_bytes) {
   gpu::PlanRequest r;
   r.model = &model;
   r.dtype = f.dtype;
   r.dtype_bytes = dtype_bytes;
+  r.quantization = f.quantization;
   r.tp = f.tp;
   r.context = f.context;
   r.utilization = f.utilization;

@@ -18,6 +18,7 @@ struct PlanFlags {
   std::optional<int> tp;
   std::optional<long> context;
   std::string dtype = "auto";  // or bfloat16, float16, float32
+  std::string quantization;    // "", fp8, awq, gptq
   int replicas = 1;
   std::vector<std::string> nodes;
   double utilization = gpu::kDefaultUtilization;
@@ -34,10 +35,25 @@ void AddPlanFlags(std::vector<Flag<Options>>& table, PlanFlags Options::*plan);
 
 // A catalog model by name, or a custom one when `name` is a repo id and the
 // shape flags are given. Unknown names suggest the nearest catalog entry.
+// A quantization the model cannot run (AWQ of a 16-bit checkpoint) is refused.
 kube::Result<gpu::Model> ResolveModel(const std::string& name, const PlanFlags& flags);
+// The same without the quantization check.
+kube::Result<gpu::Model> ResolveModelShape(const std::string& name, const PlanFlags& flags);
 
 // Bytes per parameter and per KV element for --dtype.
 kube::Result<int> DtypeBytes(const std::string& dtype);
+
+// The plan flags that differ from their defaults, as arguments a command
+// line can repeat ("--tensor-parallel 2 --node gpu-a"), each shell-quoted
+// where it needs to be.
+std::string PlanFlagArgs(const PlanFlags& flags);
+
+// "; at 8 bits it fits: kubectl lm deploy ... --quantization fp8 (TP 2 on
+// gpu-h100-0, up to N tokens)" when the fp8 plan `alternative` holds the
+// model that did not fit at 16 bits; `deploy_args` are the deploy flags to
+// repeat besides the plan's (--name, token flags).
+std::string QuantizedSuggestion(const std::string& model, const PlanFlags& flags, const std::string& deploy_args,
+                                const std::optional<gpu::Plan>& alternative);
 
 gpu::PlanRequest MakePlanRequest(const gpu::Model& model, const PlanFlags& flags, int dtype_bytes);
 

@@ -43,10 +43,14 @@ kube::Status RunModels(App& app, ModelsOptions& o, const std::vector<std::string
     inventory = std::move(*inv);
   }
   if (one) {
-    gpu::Plan plan = gpu::PlanPlacement(MakePlanRequest(*one, flags, *dtype_bytes), inventory);
+    const gpu::PlanRequest request = MakePlanRequest(*one, flags, *dtype_bytes);
+    gpu::Plan plan = gpu::PlanPlacement(request, inventory);
     app.out << RenderModelPlan(*one, plan, flags, *dtype_bytes, output);
     if (!plan.ok && output.empty()) {
-      return kube::Status(kube::Kind::kInvalidArgument, one->name + " fits no GPU node now (the reasons are above)");
+      return kube::Status(kube::Kind::kInvalidArgument,
+                          one->name + " fits no GPU node now" +
+                              QuantizedSuggestion(name, flags, "", gpu::QuantizedAlternative(request, inventory)) +
+                              " (the reasons are above)");
     }
     return kube::Status::Ok();
   }

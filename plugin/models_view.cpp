@@ -26,13 +26,14 @@ json::object ModelToJson(const gpu::Model& m) {
           {"paramsBillion", m.params_b}, {"layers", m.layers}, {"attentionHeads", m.attention_heads},
           {"kvHeads", m.kv_heads}, {"headDim", m.head_dim}, {"maxContext", m.max_context},
           {"weightsGiB", m.weights_gib}, {"kvBytesPerToken", m.KvBytesPerToken(2)},
-          {"minGpuMemoryGiB", gpu::MemoryPerGpuGiB(m, 2, 1, std::min(gpu::kMinimumContext, m.max_context))}};
+          {"minGpuMemoryGiB", gpu::MemoryPerGpuGiB(m, gpu::Widths{}, 1, std::min(gpu::kMinimumContext, m.max_context))}};
 }
 
 json::object PlanToJson(const gpu::Plan& p) {
   json::object o{{"fits", p.ok}, {"summary", p.summary}};
   if (p.tp > 0) {
     o["dtype"] = p.dtype;
+    if (!p.quantization.empty()) o["quantization"] = p.quantization;
     o["tensorParallel"] = p.tp;
     o["contextLength"] = p.context;
     o["resource"] = p.resource;
@@ -72,11 +73,16 @@ std::string RenderModelPlan(const gpu::Model& m, const gpu::Plan& plan, const Pl
   o << "Shape:     " << Fixed(m.params_b, "B") << " parameters, " << m.layers << " layers, " << m.attention_heads
     << " attention heads, " << m.kv_heads << " KV heads, head dim " << m.head_dim << ", up to " << m.max_context
     << " tokens\n";
-  const std::string dtype = plan.ok ? plan.dtype : flags.dtype == "auto" ? "16-bit" : flags.dtype;
-  o << "Memory:    " << Fixed(m.WeightsGiB(dtype_bytes), " GiB") << " of weights (" << dtype << "), "
+  const std::string dtype = !flags.quantization.empty() ? flags.quantization
+                            : plan.ok                    ? plan.dtype
+                            : flags.dtype == "auto"      ? "16-bit"
+                                                         : flags.dtype;
+  o << "Memory:    " << Fixed(m.WeightsGiB(gpu::WeightBytes(dtype_bytes, flags.quantization)), " GiB") << " of weights ("
+    << dtype << "), "
     << m.KvBytesPerToken(dtype_bytes) / 1024 << " KiB of KV cache per token\n";
   if (plan.ok) {
-    o << "Plan:      TP " << plan.tp << " on " << plan.resource << " at " << plan.dtype << ", context " << plan.context
+    o << "Plan:      TP " << plan.tp << " on " << plan.resource << " at " << plan.dtype
+      << (plan.quantization.empty() ? "" : " + " + plan.quantization) << ", context " << plan.context
       << " tokens, "
       << Fixed(plan.per_gpu_gib, " GiB") << " per GPU at utilization " << Fixed(flags.utilization, "") << "\n";
     o << "Nodes:     " << NodeList(plan) << "\n";
@@ -115,7 +121,8 @@ std::string RenderModels(const std::vector<ModelRow>& models, int dtype_bytes, c
     const gpu::Model& m = *model;
     std::vector<std::string> row = {
         m.name, Fixed(m.params_b, "B"), Tokens(m.max_context), Fixed(m.weights_gib, "Gi"),
-        Fixed(gpu::MemoryPerGpuGiB(m, dtype_bytes, 1, std::min(gpu::kMinimumContext, m.max_context)), "Gi"),
+        Fixed(gpu::MemoryPerGpuGiB(m, gpu::Widths{static_cast<double>(dtype_bytes), dtype_bytes}, 1,
+                                   std::min(gpu::kMinimumContext, m.max_context)), "Gi"),
         m.gated ? "yes" : "no"};
     if (output == "wide") {
       row.insert(row.begin() + 1, m.repo);

@@ -49,6 +49,22 @@ run kubectl lm models llama-3.1-70b
 expect_rc 1
 grep -q '^gpu-h100-0 .* no .*too few free GPUs: needs 4, 3 of 8 free' <<<"$OUT" || fail "H100 verdict"
 expect_err_contains "error: llama-3.1-70b fits no GPU node now"
+
+test_case "... but at 8 bits it fits: the refusal names the command, and that command's plan passes a server-side dry run"
+before=$(snapshot)
+HF_TOKEN=hf_e2e_not_a_real_token run kubectl lm deploy llama-3.1-70b --hf-token-from-env
+expect_rc 1
+expect_err_contains "gpu-h100-0         no     too few free GPUs: needs 4, 3 of 8 free"
+expect_err_contains "error: cannot deploy llama-3.1-70b: it fits no node; at 8 bits it fits: kubectl lm deploy llama-3.1-70b --hf-token-from-env --quantization fp8 (TP 2 on gpu-h100-0, up to 131072 tokens)"
+expect_eq "$(snapshot)" "$before"
+suggested=$(sed -n 's/.*at 8 bits it fits: kubectl lm \(deploy [^(]*\) (TP.*/\1/p' <<<"$ERR")
+read -r -a suggested_args <<<"$suggested"
+HF_TOKEN=hf_e2e_not_a_real_token run kubectl lm "${suggested_args[@]}" --dry-run=server
+expect_rc 0
+expect_err_contains "TP 2, bfloat16 + fp8, 131072 tokens"
+HF_TOKEN=hf_e2e_not_a_real_token run kubectl lm "${suggested_args[@]}" --dry-run=client -o json
+expect_rc 0
+[[ $OUT == *'"--quantization",'*'"fp8"'* ]] || fail "the rendered server runs without --quantization fp8"
 kubectl delete deployment e2e-hold-h100 >/dev/null
 
 test_case "compute capability: from GFD's labels, else NVIDIA's table by product; -o json and -o wide show it"

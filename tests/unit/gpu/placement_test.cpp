@@ -40,8 +40,8 @@ std::pair<int, long> Table(const std::string& model, double gib) {
   const Model& m = *FindModel(model);
   for (int tp : {1, 2, 4, 8}) {
     if (!TpDividesHeads(m, tp)) continue;
-    if (MemoryPerGpuGiB(m, 2, tp, std::min(kMinimumContext, m.max_context)) <= gib * 0.9) {
-      return {tp, LargestContext(m, 2, tp, gib, 0.9)};
+    if (MemoryPerGpuGiB(m, Widths{}, tp, std::min(kMinimumContext, m.max_context)) <= gib * 0.9) {
+      return {tp, LargestContext(m, Widths{}, tp, gib, 0.9)};
     }
   }
   return {0, 0};
@@ -147,7 +147,7 @@ BOOST_AUTO_TEST_CASE(replicas_need_room_on_the_nodes_that_fit) {
   BOOST_CHECK(p.ok);  // 8 H100s hold two TP-4 replicas
   Plan three = PlanFor("llama-3.1-70b", Inventory(fixtures::Nodes()), {.replicas = 3});
   BOOST_CHECK(!three.ok);
-  BOOST_CHECK_EQUAL(three.summary, "the nodes that fit hold 2 of 3 replicas at TP 4");
+  BOOST_CHECK_EQUAL(three.summary, "fits only 2 of 3 replicas at TP 4");
 }
 
 BOOST_AUTO_TEST_CASE(fits_nowhere_keeps_every_reason) {
@@ -198,6 +198,54 @@ BOOST_AUTO_TEST_CASE(explicit_float16_may_use_every_node) {
   BOOST_REQUIRE(p.ok);
   BOOST_CHECK(Verdict(p, "gpu-t4-0").fits);
   BOOST_CHECK(Verdict(p, "gpu-h100-0").fits);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// Quantization: fewer bytes per weight, and the kernels' compute capability.
+BOOST_AUTO_TEST_SUITE(quantization)
+
+BOOST_AUTO_TEST_CASE(fp8_halves_the_weights_and_needs_compute_capability_8_9) {
+  auto inv = Inventory(fixtures::Nodes());
+  const Model& m = *FindModel("llama-3.1-70b");
+  BOOST_CHECK_CLOSE(MemoryPerGpuGiB(m, {1, 2}, 2, 2048), (1.02 + 0.05) * m.weights_gib / 2 / 2 + 2.3 + 327680.0 * 2048 / 2 / (1 << 30), 1e-9);
+  Plan p = PlanFor("llama-3.1-70b", inv, {.quantization = "fp8"});
+  BOOST_REQUIRE(p.ok);
+  BOOST_CHECK_EQUAL(p.quantization, "fp8");
+  BOOST_CHECK_EQUAL(p.dtype, "bfloat16");
+  BOOST_CHECK_EQUAL(p.tp, 2);  // 131 GiB of bf16 weights need TP 4 on 80 GB cards; 66 GiB at fp8 fit two
+  BOOST_CHECK(p.summary.find("bfloat16 + fp8") != std::string::npos);
+  BOOST_CHECK_EQUAL(Verdict(p, "gpu-a100-0").reason,
+                    "fp8 needs compute capability 8.9, NVIDIA-A100-80GB-PCIe has 8.0");
+}
+
+BOOST_AUTO_TEST_CASE(awq_runs_at_float16_with_half_a_byte_per_weight) {
+  Model custom = *FindModel("qwen2.5-7b");
+  custom.repo = "Qwen/Qwen2.5-7B-Instruct-AWQ";
+  PlanRequest r;
+  r.model = &custom;
+  r.quantization = "awq";
+  r.nodes = {"gpu-t4-0"};
+  Plan p = PlanPlacement(r, Inventory(fixtures::Nodes()));
+  BOOST_REQUIRE(p.ok);
+  BOOST_CHECK_EQUAL(p.dtype, "float16");
+  BOOST_CHECK_CLOSE(p.per_gpu_gib, MemoryPerGpuGiB(custom, {0.5, 2}, 1, p.context), 1e-9);
+}
+
+BOOST_AUTO_TEST_CASE(a_model_that_fits_only_at_8_bits_gets_the_fp8_plan_as_its_alternative) {
+  auto inv = Inventory(fixtures::Nodes(), 5);  // 3 of the 8 H100s free: TP 4 at 16 bits cannot start
+  PlanRequest r;
+  r.model = FindModel("llama-3.1-70b");
+  Plan p = PlanPlacement(r, inv);
+  BOOST_REQUIRE(!p.ok);
+  auto alt = QuantizedAlternative(r, inv);
+  BOOST_REQUIRE(alt);
+  BOOST_CHECK_EQUAL(alt->tp, 2);
+  BOOST_REQUIRE_EQUAL(alt->nodes.size(), 1u);
+  BOOST_CHECK_EQUAL(alt->nodes[0], "gpu-h100-0");
+  // None for what fits already at fp8's width or is already quantized.
+  r.quantization = "fp8";
+  BOOST_CHECK(!QuantizedAlternative(r, inv));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -159,6 +159,37 @@ BOOST_AUTO_TEST_CASE(refused_when_it_fits_nowhere_without_writing) {
   BOOST_CHECK(err.str().find("nothing was changed") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(refused_at_16_bits_with_the_command_that_fits_at_8) {
+  // The 8 H100s hold two TP-4 replicas at 16 bits, and three TP-2 ones at fp8.
+  env["HF_TOKEN"] = "hf_never_printed";
+  BOOST_CHECK_EQUAL(Run({"deploy", "llama-3.1-70b", "--hf-token-from-env", "--replicas", "3"}), 1);
+  BOOST_CHECK(api.Writes().empty());
+  BOOST_CHECK(err.str().find("hf_never_printed") == std::string::npos);
+  std::string e = err.str();
+  BOOST_CHECK_MESSAGE(e.find("error: cannot deploy llama-3.1-70b: it fits only 2 of 3 replicas at TP 4; at 8 bits it "
+                             "fits: kubectl lm deploy llama-3.1-70b --hf-token-from-env --quantization fp8 --replicas 3 "
+                             "(TP 2 on gpu-h100-0, up to 131072 tokens) (the reasons per node are above; nothing was "
+                             "changed)\n") != std::string::npos,
+                      e);
+}
+
+BOOST_AUTO_TEST_CASE(quantizations_vllm_would_refuse_are_refused_before_any_request) {
+  BOOST_CHECK_EQUAL(Run({"deploy", "qwen2.5-7b", "--quantization", "awq"}), 1);
+  BOOST_CHECK_EQUAL(err.str(), "error: --quantization awq needs a checkpoint quantized with awq, and "
+                               "Qwen/Qwen2.5-7B-Instruct is 16-bit: give such a repo id with its shape flags, or use "
+                               "--quantization fp8\n");
+  err.str("");
+  BOOST_CHECK_EQUAL(Run({"deploy", "org/Model-AWQ", "--quantization", "awq", "--dtype", "bfloat16", "--params", "7",
+                         "--layers", "28", "--heads", "28", "--kv-heads", "4", "--head-dim", "128", "--max-context",
+                         "32768"}),
+                    1);
+  BOOST_CHECK_EQUAL(err.str(), "error: --quantization awq runs at float16 in vLLM: drop --dtype bfloat16\n");
+  err.str("");
+  BOOST_CHECK_EQUAL(Run({"deploy", "phi-3-mini", "--quantization", "int3"}), 1);
+  BOOST_CHECK(err.str().find("invalid --quantization \"int3\": use fp8, awq or gptq") != std::string::npos);
+  BOOST_CHECK(api.Calls().empty());
+}
+
 BOOST_AUTO_TEST_CASE(refused_by_rbac_without_writing) {
   harness::AllowEverything(api, false);
   BOOST_CHECK_EQUAL(Run({"deploy", "phi-3-mini"}), 1);
