@@ -22,6 +22,7 @@ struct DeployOptions {
   std::vector<std::string> server_args;  // more vllm serve arguments
   std::string hf_token_secret, hf_token_key = "token";
   bool hf_token_from_env = false;
+  bool skip_hub_check = false;
   std::string cache_size, storage_class;
   std::string expose = "ClusterIP";
   kube::DryRun dry_run = kube::DryRun::kNone;

@@ -70,6 +70,8 @@ std::vector<Flag<DeployOptions>> DeployFlagTable() {
                }});
   t.push_back(Switch({"hf-token-from-env", 0, "", "store $HF_TOKEN in a Secret deploy creates"},
                      &DeployOptions::hf_token_from_env));
+  t.push_back(Switch({"skip-hub-check", 0, "", "do not ask the Hugging Face Hub whether the repo exists and the token may read it (air-gapped clusters)"},
+                     &DeployOptions::skip_hub_check));
   t.push_back({{"cache-size", 0, "SIZE", "size of the model cache volume, e.g. 100Gi"},
                [](DeployOptions& o, const std::string& v) {
                  if (!kube::Quantity::Parse(v).ok()) return Invalid("cache-size", v, "use a quantity such as 100Gi");

@@ -2,7 +2,11 @@
 #include <boost/algorithm/string/join.hpp>
 #include <boost/json.hpp>
 
+#include <cmath>
+
+#include "gpu/units.h"
 #include "kube/access_review.h"
+#include "kube/base64.h"
 #include "kube/json_fields.h"
 #include "kube/quantity.h"
 #include "plugin/app.h"
@@ -11,6 +15,7 @@
 #include "plugin/deploy_plan.h"
 #include "plugin/executor.h"
 #include "plugin/gather.h"
+#include "plugin/hub.h"
 #include "plugin/ownership.h"
 #include "plugin/printers.h"
 #include "plugin/render.h"
@@ -64,6 +69,53 @@ Status CheckPreconditions(kube::Client& client, const DeployRequest& r, const De
     return Status(Kind::kForbidden, "you may not " + a.verb + " " + (a.group.empty() ? "" : a.group + "/") +
                                         a.resource + " " + scope + ", which deploy needs " + why +
                                         "; nothing was changed (ask a cluster admin for that permission)");
+  }
+  return Status::Ok();
+}
+
+// The token deploy will hand the server: $HF_TOKEN, or the named Secret's
+// value when this user may read it ("" when not; the check then goes on
+// without one and says so).
+std::string TokenForHub(App& app, kube::Client& client, const std::string& ns, const DeployRequest& r) {
+  if (!r.hf_token.empty() || r.options.hf_token_secret.empty()) return r.hf_token;
+  auto secret = client.Get("/api/v1/namespaces/" + ns + "/secrets/" + r.options.hf_token_secret);
+  if (!secret.ok() || !secret->is_object()) {
+    if (secret.ok() || secret.status().kind() != Kind::kNotFound) {
+      app.log.Warning("cannot read secret " + r.options.hf_token_secret + " to check its token with the Hugging Face Hub; "
+                      "checking without it");
+    }
+    return "";
+  }
+  const json::object* data = kube::ObjField(&secret->as_object(), "data");
+  auto decoded = kube::Base64Decode(kube::StrField(data, r.options.hf_token_key.c_str()));
+  return decoded ? *decoded : "";
+}
+
+// Before anything changes: the repo exists and the token may read it
+// (plugin/hub.h). A Hub out of reach, or --skip-hub-check, leaves deploy
+// as it was, with a warning. A custom model's size comes from the Hub; a
+// catalog entry that disagrees with it by more than 5% is reported.
+Status CheckHub(App& app, kube::Client& client, const std::string& ns, DeployRequest& r) {
+  gpu::Model& m = r.model;
+  if (r.options.skip_hub_check) {
+    app.log.Warning("--skip-hub-check: whether " + m.repo + " exists and the token may read it shows only in the "
+                    "server's log (kubectl lm logs)");
+    return Status::Ok();
+  }
+  auto hub = AskHub(app.deps, app.log, m.repo, TokenForHub(app, client, ns, r));
+  if (!hub.ok()) {
+    if (hub.status().kind() != Kind::kConnection && hub.status().kind() != Kind::kTls) return hub.status();
+    app.log.Warning("could not reach the Hugging Face Hub (" + hub.status().message() + "); " + m.repo +
+                    " and its token are not checked (--skip-hub-check skips the attempt)");
+    return Status::Ok();
+  }
+  if (!hub->weights_gib || !r.options.plan.quantization.empty()) return Status::Ok();
+  if (!gpu::FindModel(r.options.model)) {
+    m.weights_gib = *hub->weights_gib;
+    if (hub->params_b) m.params_b = *hub->params_b;
+  } else if (std::abs(*hub->weights_gib - m.weights_gib) > 0.05 * m.weights_gib) {
+    app.log.Warning("the catalog sizes " + m.name + " at " + gpu::OneDecimal(m.weights_gib, " GiB") + ", the Hub's " +
+                    m.repo + " at " + gpu::OneDecimal(*hub->weights_gib, " GiB") + "; the plan uses the catalog's");
   }
   return Status::Ok();
 }
@@ -135,13 +187,15 @@ kube::Status RunDeploy(App& app, DeployOptions& options, const std::vector<std::
   const bool named = !options.name.empty();
   auto request = ResolveDeploy(std::move(options), app.deps.env("HF_TOKEN"));
   if (!request.ok()) return request.status();
-  const DeployRequest& r = *request;
+  DeployRequest& r = *request;
   const DeployOptions& o = r.options;
 
   auto connected = app.Connect();
   if (!connected.ok()) return connected.status();
   kube::Client& client = **connected;
   const std::string ns = client.config().namespace_;
+  Status hub = CheckHub(app, client, ns, r);
+  if (!hub.ok()) return hub;
 
   // This deployment's own pods are not counted: a re-run plans what the first run planned.
   auto inventory = GatherInventory(client, [&](const json::object& pod) { return own::IsPodOf(pod, o.name, ns); });

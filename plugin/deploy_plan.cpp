@@ -56,8 +56,9 @@ kube::Result<DeployRequest> ResolveDeploy(DeployOptions o, const std::optional<s
   }
   // Refused before anything is asked of the cluster.
   if (r.model.gated && o.hf_token_secret.empty() && r.hf_token.empty()) {
-    return Status(Kind::kInvalidArgument, r.model.name + " (" + r.model.repo + ") is gated: accept its licence on "
-                  "huggingface.co, then pass --hf-token-from-env with HF_TOKEN set, or --hf-token-secret NAME[:KEY]");
+    return Status(Kind::kInvalidArgument, r.model.name + " (" + r.model.repo + ") is gated: request access on "
+                  "https://huggingface.co/" + r.model.repo + " (a licence or a contact form), then pass "
+                  "--hf-token-from-env with HF_TOKEN set, or --hf-token-secret NAME[:KEY]");
   }
   r.options = std::move(o);
   return r;

@@ -389,3 +389,64 @@ BOOST_AUTO_TEST_CASE(the_token_secret_is_masked_in_printed_objects) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// The Hub, asked before anything changes (plugin/hub.h).
+BOOST_FIXTURE_TEST_SUITE(deploy_hub, DeployFixture)
+
+BOOST_AUTO_TEST_CASE(refusals_change_nothing_and_never_show_the_token) {
+  env["HF_TOKEN"] = "hf_secret_token_value";
+  for (int status : {401, 403, 404}) {
+    hub.On("GET", "/api/models/meta-llama/Llama-3.1-8B-Instruct", status, std::string("{}"), 1);
+    err.str("");
+    BOOST_TEST_CONTEXT(status) {
+      BOOST_CHECK_EQUAL(Run({"deploy", "llama-3.1-8b", "--hf-token-from-env", "-v=10"}), 1);
+      BOOST_CHECK(NonReviewWrites().empty());
+      BOOST_CHECK(err.str().find("hf_secret_token_value") == std::string::npos);
+      BOOST_CHECK(err.str().find("(" + std::to_string(status) + ")") != std::string::npos);
+    }
+  }
+  // The token went to the Hub, in the Authorization header only.
+  BOOST_REQUIRE(!hub.requests().empty());
+  bool sent = false;
+  for (const auto& [k, v] : hub.requests().back().headers) sent = sent || (k == "Authorization" && v == "Bearer hf_secret_token_value");
+  BOOST_CHECK(sent);
+}
+
+BOOST_AUTO_TEST_CASE(a_gated_repo_whose_files_the_token_may_not_read_is_refused) {
+  env["HF_TOKEN"] = "hf_not_granted";
+  hub.On("GET", "/api/models/meta-llama/Llama-3.1-8B-Instruct", 200, json::value(json::object{{"gated", "manual"}}));
+  hub.On("HEAD", "/meta-llama/Llama-3.1-8B-Instruct/resolve/main/config.json", 403, std::string());
+  BOOST_CHECK_EQUAL(Run({"deploy", "llama-3.1-8b", "--hf-token-from-env"}), 1);
+  BOOST_CHECK(err.str().find("the token may not read meta-llama/Llama-3.1-8B-Instruct (403): request access on "
+                             "https://huggingface.co/meta-llama/Llama-3.1-8B-Instruct") != std::string::npos);
+  BOOST_CHECK(NonReviewWrites().empty());
+}
+
+BOOST_AUTO_TEST_CASE(an_unreachable_hub_or_skip_hub_check_warns_and_goes_on) {
+  hub.On("GET", "/api/models/*", [](const kube::HttpRequest&) -> kube::Result<kube::HttpResponse> {
+    return kube::Status(kube::Kind::kConnection, "dial tcp: lookup huggingface.co: no such host");
+  });
+  BOOST_CHECK_EQUAL(Run({"deploy", "phi-3-mini"}), 0);
+  BOOST_CHECK(err.str().find("Warning: could not reach the Hugging Face Hub") != std::string::npos);
+  size_t asked = hub.requests().size();
+  err.str("");
+  BOOST_CHECK_EQUAL(Run({"deploy", "phi-3-mini", "--skip-hub-check"}), 0);
+  BOOST_CHECK_EQUAL(hub.requests().size(), asked);
+  BOOST_CHECK(err.str().find("Warning: --skip-hub-check") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_catalog_size_the_hub_disagrees_with_is_reported) {
+  // 3.82B BF16 parameters are 7.1 GiB, as the catalog says: no warning.
+  hub.On("GET", "/api/models/microsoft/Phi-3-mini-4k-instruct", 200,
+         json::parse(R"({"gated":false,"safetensors":{"parameters":{"BF16":3821079552},"total":3821079552}})"), 1);
+  BOOST_CHECK_EQUAL(Run({"deploy", "phi-3-mini", "--dry-run=client"}), 0);
+  BOOST_CHECK(err.str().find("Warning") == std::string::npos);
+  hub.On("GET", "/api/models/microsoft/Phi-3-mini-4k-instruct", 200,
+         json::parse(R"({"gated":false,"safetensors":{"parameters":{"F32":3821079552},"total":3821079552}})"), 1);
+  err.str("");
+  BOOST_CHECK_EQUAL(Run({"deploy", "phi-3-mini", "--dry-run=client"}), 0);
+  BOOST_CHECK(err.str().find("Warning: the catalog sizes phi-3-mini-4k at 7.1 GiB, the Hub's "
+                             "microsoft/Phi-3-mini-4k-instruct at 14.2 GiB") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -104,6 +104,7 @@ json::value Testdata(const std::string& file) {
 }
 
 Harness::Harness() : now(std::chrono::sys_days{std::chrono::year{2026} / 11 / 28} + std::chrono::hours(12)) {
+  hub.On("GET", "/api/models/*", 200, json::value(json::object{{"gated", false}}));
   fs.Add("/home/u/.kube/config", R"(apiVersion: v1
 kind: Config
 clusters:
@@ -134,7 +135,11 @@ lm::Deps Harness::MakeDeps() {
     return it->second;
   };
   d.environment = [] { return std::vector<std::string>{}; };
-  d.transport = api.Factory();
+  d.transport = [this](const kube::TransportOptions& o) {
+    auto endpoint = env.find("HF_ENDPOINT");
+    bool to_hub = o.server == (endpoint == env.end() ? std::string("https://huggingface.co") : endpoint->second);
+    return (to_hub ? hub : api).Factory()(o);
+  };
   d.clock = [this] { return now; };
   d.sleep = [this](std::chrono::milliseconds m) {
     slept.push_back(m);

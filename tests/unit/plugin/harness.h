@@ -66,6 +66,9 @@ boost::json::value Testdata(const std::string& file);
 
 struct Harness {
   ScriptedApi api;
+  // The Hugging Face Hub, at https://huggingface.co or $HF_ENDPOINT: by
+  // default every repo exists, ungated, without sizes.
+  ScriptedApi hub;
   kube::MemoryFileSystem fs;
   std::map<std::string, std::string> env{{"HOME", "/home/u"}};
   std::istringstream in;

@@ -1,0 +1,137 @@
+#include "plugin/hub.h"
+
+#include <boost/json.hpp>
+
+#include "kube/json_fields.h"
+#include "kube/printable.h"
+
+namespace lm {
+namespace json = boost::json;
+using kube::Kind;
+using kube::Status;
+
+namespace {
+
+constexpr double kGiB = 1024.0 * 1024 * 1024;
+
+// Bytes per element of a safetensors dtype, as the Hub names them.
+std::optional<double> DtypeSize(const std::string& d) {
+  if (d == "F64" || d == "I64" || d == "U64") return 8;
+  if (d == "F32" || d == "I32" || d == "U32") return 4;
+  if (d == "BF16" || d == "F16" || d == "I16" || d == "U16") return 2;
+  if (d == "F8_E4M3" || d == "F8_E5M2" || d == "I8" || d == "U8" || d == "BOOL") return 1;
+  return std::nullopt;
+}
+
+std::string Page(const std::string& endpoint, const std::string& repo) { return endpoint + "/" + repo; }
+
+// The transport words its errors for an API server ("... (check the server
+// address in your kubeconfig)"): the Hub is not in the kubeconfig.
+Status ForTheHub(const Status& s) {
+  std::string m = s.message();
+  size_t hint = m.find(" (check ");
+  if (hint != std::string::npos) m.erase(hint);
+  return Status(s.kind(), m);
+}
+
+// What each refusal says, with and without a token.
+Status Refusal(int status, const std::string& repo, const std::string& endpoint, bool had_token) {
+  const std::string page = Page(endpoint, repo);
+  if (status == 404 || (status == 401 && !had_token)) {
+    return Status(Kind::kNotFound, "the Hugging Face Hub has no model " + repo + (had_token ? "" : " that it shows without a token") +
+                                       " (" + std::to_string(status) + "): check the repo id" +
+                                       (had_token ? "" : ", or pass a token that may read it (--hf-token-from-env)") +
+                                       "; nothing was changed");
+  }
+  if (status == 401) {
+    return Status(Kind::kForbidden, "the Hugging Face Hub refused the token for " + repo +
+                                        " (401): it is invalid or expired; make a new one at " + endpoint +
+                                        "/settings/tokens; nothing was changed");
+  }
+  if (!had_token) {
+    return Status(Kind::kForbidden, repo + " is gated (" + std::to_string(status) +
+                                        "): request access on " + page +
+                                        ", then pass a token that may read it (--hf-token-from-env); nothing was changed");
+  }
+  return Status(Kind::kForbidden, "the token may not read " + repo + " (" + std::to_string(status) +
+                                      "): request access on " + page +
+                                      " (a licence or a contact form) and wait until it is granted, or give the token "
+                                      "read access to gated repos; nothing was changed");
+}
+
+}  // namespace
+
+kube::Result<HubModel> ReadHubModel(int status, const std::string& body, const std::string& repo,
+                                    const std::string& endpoint, bool had_token) {
+  if (status == 401 || status == 403 || status == 404) return Refusal(status, repo, endpoint, had_token);
+  if (status < 200 || status > 299) {
+    return Status(Kind::kConnection, "the Hugging Face Hub answered " + std::to_string(status) + " for " + repo);
+  }
+  HubModel m;
+  boost::system::error_code ec;
+  json::value v = json::parse(body, ec);
+  if (ec || !v.is_object()) return m;  // exists; nothing more to learn
+  const json::object& o = v.as_object();
+  if (const json::value* g = o.if_contains("gated")) m.gated = g->is_string() || (g->is_bool() && g->as_bool());
+  const json::object* st = kube::ObjField(&o, "safetensors");
+  if (const json::object* params = kube::ObjField(st, "parameters")) {
+    double bytes = 0;
+    bool known = true;
+    for (const auto& [dtype, count] : *params) {
+      auto size = DtypeSize(std::string(dtype));
+      if (!size || !count.is_number()) {
+        known = false;
+        break;
+      }
+      bytes += *size * count.to_number<double>();
+    }
+    if (known && bytes > 0) m.weights_gib = bytes / kGiB;
+  }
+  if (st) {
+    if (const json::value* t = st->if_contains("total"); t && t->is_number()) m.params_b = t->to_number<double>() / 1e9;
+  }
+  return m;
+}
+
+kube::Status ReadHubFileAccess(int status, const std::string& repo, const std::string& endpoint, bool had_token) {
+  if (status >= 200 && status < 400) return Status::Ok();
+  if (status == 401 || status == 403) return Refusal(403, repo, endpoint, had_token);
+  if (status == 404) return Status::Ok();  // no such file: the repo's own layout, not access
+  return Status(Kind::kConnection, "the Hugging Face Hub answered " + std::to_string(status) + " for " + repo);
+}
+
+kube::Result<HubModel> AskHub(const kube::ClientDeps& deps, const kube::Logger& logger, const std::string& repo,
+                              const std::string& token) {
+  std::string endpoint = deps.env("HF_ENDPOINT").value_or("");
+  if (endpoint.empty()) endpoint = kDefaultHubEndpoint;
+  while (!endpoint.empty() && endpoint.back() == '/') endpoint.pop_back();
+  kube::TransportOptions to;
+  to.server = endpoint;
+  to.ssl_cert_file = deps.env("SSL_CERT_FILE").value_or("");
+  to.ssl_cert_dir = deps.env("SSL_CERT_DIR").value_or("");
+  to.https_proxy_env = deps.env("HTTPS_PROXY").value_or(deps.env("https_proxy").value_or(""));
+  to.no_proxy_env = deps.env("NO_PROXY").value_or(deps.env("no_proxy").value_or(""));
+  to.timeout = std::chrono::seconds(15);
+  to.user_agent = "kubectl-lm";
+  auto transport = deps.transport(to);
+  kube::HttpRequest req{"GET", "/api/models/" + repo, {{"Accept", "application/json"}}, ""};
+  if (!token.empty()) req.headers.push_back({"Authorization", "Bearer " + token});
+  auto log = [&](const kube::HttpRequest& r, int status) {
+    if (logger.V(6)) logger.Info(6, r.method + " " + endpoint + r.target + " " + std::to_string(status));
+  };
+  auto answer = transport->RoundTrip(req, nullptr);
+  if (!answer.ok()) return ForTheHub(answer.status());
+  log(req, answer->status);
+  auto model = ReadHubModel(answer->status, answer->body, repo, endpoint, !token.empty());
+  if (!model.ok() || !model->gated) return model;
+  // Gated: may this token read its files?
+  kube::HttpRequest head{"HEAD", "/" + repo + "/resolve/main/config.json", req.headers, ""};
+  auto file = transport->RoundTrip(head, nullptr);
+  if (!file.ok()) return ForTheHub(file.status());
+  log(head, file->status);
+  Status access = ReadHubFileAccess(file->status, repo, endpoint, !token.empty());
+  if (!access.ok()) return access;
+  return model;
+}
+
+}  // namespace lm

@@ -1,0 +1,44 @@
+// The Hugging Face Hub, asked before deploy changes anything: does the repo
+// exist, and may the token read it? A wrong repo id or a token without
+// access would otherwise show only minutes later, as a 401 in the server's
+// log. The same answer carries the repo's safetensors size.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "kube/client.h"
+#include "kube/log.h"
+#include "kube/status.h"
+
+namespace lm {
+
+inline constexpr char kDefaultHubEndpoint[] = "https://huggingface.co";
+
+struct HubModel {
+  bool gated = false;
+  std::optional<double> weights_gib;   // from safetensors.parameters, by dtype
+  std::optional<double> params_b;      // safetensors.total
+};
+
+// Reads GET /api/models/REPO's answer. 401, 403 and 404 become one-line
+// refusals (kForbidden, kNotFound) saying which it is and what to do;
+// `had_token` tells a refused token from none. Pure.
+kube::Result<HubModel> ReadHubModel(int status, const std::string& body, const std::string& repo,
+                                    const std::string& endpoint, bool had_token);
+// Reads the answer to HEAD /REPO/resolve/main/FILE for a gated repo: the
+// model's metadata is public, its files are not, so this is where a token
+// that was never granted access is refused (huggingface.js#945: the API no
+// longer refuses such tokens on metadata).
+kube::Status ReadHubFileAccess(int status, const std::string& repo, const std::string& endpoint, bool had_token);
+
+// Asks the Hub at $HF_ENDPOINT (default https://huggingface.co) through
+// `deps.transport`, with the system's CA roots ($SSL_CERT_FILE honoured)
+// and proxy settings. A Hub that cannot be reached is kConnection: the
+// caller warns and goes on. The token is sent only in the Authorization
+// header and never logged.
+// -v=6 logs each request's method, URL and status, as for the API server.
+kube::Result<HubModel> AskHub(const kube::ClientDeps& deps, const kube::Logger& log, const std::string& repo,
+                              const std::string& token);
+
+}  // namespace lm

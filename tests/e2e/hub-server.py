@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""A stand-in for the Hugging Face Hub on loopback, answering as the real
+one does (huggingface.js check-repo-access.spec.ts: 401 for a repo it does
+not show to an anonymous caller, 404 for one that does not exist to a
+signed-in one; metadata of gated repos is public, their files answer 403
+to a token that was not granted access):
+
+  GET  /api/models/ORG/NAME                  the repo's metadata
+  HEAD /ORG/NAME/resolve/main/config.json    a file of it
+
+Repos (REPOS below): stand-in/Custom-7B (public, 8e9 BF16 parameters),
+meta-llama/Llama-3.1-8B-Instruct (gated). Tokens: hf_granted may read
+everything; hf_revoked is refused everywhere (401); any other token is
+valid but was never granted the gated repo. Every request's method, path
+and Authorization header are appended to LOG (the test checks the token
+arrived, and that kubectl-lm printed it nowhere).
+
+usage: hub-server.py PORT_FILE CERT KEY LOG
+"""
+import http.server
+import json
+import sys
+
+from tls_server import serve
+
+PORT_FILE, CERT, KEY, LOG = sys.argv[1:5]
+REPOS = {
+    "stand-in/Custom-7B": {"gated": False, "parameters": {"BF16": 8_000_000_000}},
+    "microsoft/Phi-3-mini-4k-instruct": {"gated": False, "parameters": {"BF16": 3_821_079_552}},
+    "meta-llama/Llama-3.1-8B-Instruct": {"gated": "manual", "parameters": {"BF16": 8_030_261_248}},
+}
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+
+    def log_message(self, *args):
+        pass
+
+    def answer(self, code, body=b""):
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def route(self):
+        auth = self.headers.get("Authorization", "")
+        with open(LOG, "a") as f:
+            f.write(f"{self.command} {self.path} {auth}\n")
+        token = auth[len("Bearer "):] if auth.startswith("Bearer ") else ""
+        if token == "hf_revoked":
+            return self.answer(401, b'{"error":"Invalid credentials in Authorization header"}')
+        if self.command == "GET" and self.path.startswith("/api/models/"):
+            repo = self.path[len("/api/models/"):]
+            if repo not in REPOS:
+                return self.answer(404 if token else 401, b'{"error":"Repository Not Found"}')
+            r = REPOS[repo]
+            total = sum(r["parameters"].values())
+            return self.answer(200, json.dumps({"id": repo, "gated": r["gated"],
+                                                "safetensors": {"parameters": r["parameters"], "total": total}}).encode())
+        if self.command == "HEAD" and "/resolve/main/" in self.path:
+            repo = self.path[1:self.path.index("/resolve/main/")]
+            if repo not in REPOS:
+                return self.answer(404 if token else 401)
+            if REPOS[repo]["gated"] and token != "hf_granted":
+                return self.answer(403 if token else 401)
+            return self.answer(200)
+        return self.answer(404, b'{"error":"not found"}')
+
+    do_GET = route
+    do_HEAD = route
+
+
+serve(Handler, PORT_FILE, CERT, KEY)
