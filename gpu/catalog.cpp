@@ -34,8 +34,9 @@ const std::vector<Model>& Catalog() {
       // 131072; 8.03B; gated behind the Llama 3.1 licence.
       {"llama-3.1-8b", "meta-llama/Llama-3.1-8B-Instruct", "llama3.1", true, 8.03, 32, 32, 8, 128, 131072, 14.96},
       // meta-llama/Llama-3.3-70B-Instruct (Llama-3.1-70B's architecture): 80 layers,
-      // 64 heads, 8 KV heads, hidden 8192, 131072; 70.55B; gated.
-      {"llama-3.1-70b", "meta-llama/Llama-3.3-70B-Instruct", "llama3.3", true, 70.55, 80, 64, 8, 128, 131072, 131.42},
+      // 64 heads, 8 KV heads, hidden 8192, 131072; 70.55B; gated. Named for what it
+      // deploys (it was llama-3.1-70b).
+      {"llama-3.3-70b", "meta-llama/Llama-3.3-70B-Instruct", "llama3.3", true, 70.55, 80, 64, 8, 128, 131072, 131.42},
       // mistralai/Mistral-7B-Instruct-v0.3: 32 layers, 32 heads, 8 KV heads, hidden 4096,
       // 32768; 7.25B; mistralai repos are gated since April 2024.
       {"mistral-7b", "mistralai/Mistral-7B-Instruct-v0.3", "apache-2.0", true, 7.25, 32, 32, 8, 128, 32768, 13.50, true},
@@ -44,8 +45,10 @@ const std::vector<Model>& Catalog() {
       // Qwen/Qwen2.5-Coder-32B-Instruct: 64 layers, 40 heads, 8 KV heads, hidden 5120,
       // 32768; 32.76B.
       {"qwen2.5-coder-32b", "Qwen/Qwen2.5-Coder-32B-Instruct", "apache-2.0", false, 32.76, 64, 40, 8, 128, 32768, 61.03},
-      // deepseek-ai/DeepSeek-R1-Distill-Llama-8B: Llama-3.1-8B's shape, 131072; MIT.
-      {"deepseek-r1-distill-llama-8b", "deepseek-ai/DeepSeek-R1-Distill-Llama-8B", "mit", false, 8.03, 32, 32, 8, 128, 131072, 14.96},
+      // deepseek-ai/DeepSeek-R1-Distill-Llama-8B: Llama-3.1-8B's shape, 131072. Its card:
+      // MIT, and "derived from Llama3.1-8B-Base and is originally licensed under llama3.1
+      // license", so the licence carries that lineage: both apply.
+      {"deepseek-r1-distill-llama-8b", "deepseek-ai/DeepSeek-R1-Distill-Llama-8B", "mit+llama3.1", false, 8.03, 32, 32, 8, 128, 131072, 14.96},
   };
   return models;
 }
@@ -53,7 +56,7 @@ const std::vector<Model>& Catalog() {
 const Model* FindModel(const std::string& name) {
   // Short names people use for the common variant.
   static const std::pair<const char*, const char*> kAliases[] = {
-      {"phi-3-mini", "phi-3-mini-4k"}, {"phi-3-medium", "phi-3-medium-4k"}, {"llama-3.3-70b", "llama-3.1-70b"},
+      {"phi-3-mini", "phi-3-mini-4k"}, {"phi-3-medium", "phi-3-medium-4k"},
       {"mistral-7b-v0.3", "mistral-7b"}};
   std::string key = name;
   for (auto [alias, target] : kAliases) {

@@ -34,7 +34,8 @@ struct Model {
 
 const std::vector<Model>& Catalog();
 // nullptr when no catalog entry has that name or alias ("phi-3-mini" is
-// phi-3-mini-4k, "phi-3-medium" phi-3-medium-4k, "llama-3.3-70b" llama-3.1-70b).
+// phi-3-mini-4k, "phi-3-medium" phi-3-medium-4k; no name says 3.1 for the
+// 3.3 model the catalog deploys).
 const Model* FindModel(const std::string& name);
 
 // Bytes per parameter (and per KV-cache element) of a vLLM --dtype:

@@ -39,14 +39,14 @@ expect_err_lines 1
 expect_err_contains "you may not patch nodes at the cluster scope, which deploy needs to label the GPU nodes that fit"
 expect_eq "$(snapshot)" "$before"
 
-test_case "llama-3.1-70b where it fits nowhere: exit 1, the reason per node, nothing created"
+test_case "llama-3.3-70b where it fits nowhere: exit 1, the reason per node, nothing created"
 hold_h100 lm-e2e 5
 before_70b=$(snapshot)
-HF_TOKEN=hf_e2e_not_a_real_token run kubectl lm deploy llama-3.1-70b --hf-token-from-env
+HF_TOKEN=hf_e2e_not_a_real_token run kubectl lm deploy llama-3.3-70b --hf-token-from-env
 expect_rc 1
 expect_err_contains "gpu-h100-0         no     too few free GPUs: needs 4, 3 of 8 free"
 expect_err_contains "gpu-l4-0           no     GPU too small"
-expect_err_contains "error: cannot deploy llama-3.1-70b: it fits no node"
+expect_err_contains "error: cannot deploy llama-3.3-70b: it fits no node"
 expect_eq "$(snapshot)" "$before_70b"
 kubectl delete deployment e2e-hold-h100 -n lm-e2e >/dev/null
 

@@ -32,30 +32,30 @@ run kubectl lm nodes -o yaml
 expect_rc 0
 expect_out_contains "kind: GpuNodeList"
 
-test_case "models --fits places llama-3.1-70b on the H100 node and not on the L4 node, and says why"
+test_case "models --fits places llama-3.3-70b on the H100 node and not on the L4 node, and says why"
 run kubectl lm models --fits
 expect_rc 0
-row=$(grep '^llama-3.1-70b ' <<<"$OUT" | tr -s ' ')
-[[ $row == *" yes 4 131072 gpu-h100-0" ]] || fail "llama-3.1-70b row: $row"
-run kubectl lm models llama-3.1-70b
+row=$(grep '^llama-3.3-70b ' <<<"$OUT" | tr -s ' ')
+[[ $row == *" yes 4 131072 gpu-h100-0" ]] || fail "llama-3.3-70b row: $row"
+run kubectl lm models llama-3.3-70b
 expect_rc 0
 expect_out_contains "Plan:      TP 4 on nvidia.com/gpu"
 grep -q '^gpu-l4-0 .* no .*GPU too small' <<<"$OUT" || fail "the L4 node should be rejected as too small"
 grep -q '^gpu-h100-0 .* yes .*fits: TP 4' <<<"$OUT" || fail "the H100 node should fit at TP 4"
 
-test_case "with 5 H100s taken, llama-3.1-70b fits nowhere and each node says why"
+test_case "with 5 H100s taken, llama-3.3-70b fits nowhere and each node says why"
 hold_h100 default 5
-run kubectl lm models llama-3.1-70b
+run kubectl lm models llama-3.3-70b
 expect_rc 1
 grep -q '^gpu-h100-0 .* no .*too few free GPUs: needs 4, 3 of 8 free' <<<"$OUT" || fail "H100 verdict"
-expect_err_contains "error: llama-3.1-70b fits no GPU node now"
+expect_err_contains "error: llama-3.3-70b fits no GPU node now"
 
 test_case "... but at 8 bits it fits: the refusal names the command, and that command's plan passes a server-side dry run"
 before=$(snapshot)
-HF_TOKEN=hf_e2e_not_a_real_token run kubectl lm deploy llama-3.1-70b --hf-token-from-env
+HF_TOKEN=hf_e2e_not_a_real_token run kubectl lm deploy llama-3.3-70b --hf-token-from-env
 expect_rc 1
 expect_err_contains "gpu-h100-0         no     too few free GPUs: needs 4, 3 of 8 free"
-expect_err_contains "error: cannot deploy llama-3.1-70b: it fits no node; at 8 bits it fits: kubectl lm deploy llama-3.1-70b --hf-token-from-env --quantization fp8 (TP 2 on gpu-h100-0, up to 131072 tokens)"
+expect_err_contains "error: cannot deploy llama-3.3-70b: it fits no node; at 8 bits it fits: kubectl lm deploy llama-3.3-70b --hf-token-from-env --quantization fp8 (TP 2 on gpu-h100-0, up to 131072 tokens)"
 expect_eq "$(snapshot)" "$before"
 suggested=$(sed -n 's/.*at 8 bits it fits: kubectl lm \(deploy [^(]*\) (TP.*/\1/p' <<<"$ERR")
 read -r -a suggested_args <<<"$suggested"
@@ -86,7 +86,7 @@ dtype_of() { # MODEL NODE -> the --dtype the rendered Deployment runs
 expect_eq "$(dtype_of phi-3-mini gpu-t4-0)" "float16" "(T4, 7.5)"
 expect_eq "$(dtype_of phi-3-mini gpu-v100-0)" "float16" "(V100, 7.0)"
 expect_eq "$(dtype_of phi-3-mini gpu-a100-0)" "bfloat16" "(A100, 8.0)"
-expect_eq "$(dtype_of llama-3.1-70b gpu-h100-0 2>/dev/null || true)" "" "(gated: refused before rendering)"
+expect_eq "$(dtype_of llama-3.3-70b gpu-h100-0 2>/dev/null || true)" "" "(gated: refused before rendering)"
 expect_eq "$(HF_TOKEN=hf_x dtype_of qwen2.5-7b gpu-h100-0)" "bfloat16" "(H100, 9.0)"
 run kubectl lm models phi-3-mini --node gpu-v100-0
 expect_rc 0

@@ -22,7 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (n.allocatable() < 0 || n.free() < 0 || n.requested() < 0) __builtin_trap();
   }
   gpu::PlanRequest r;
-  r.model = gpu::FindModel("llama-3.1-70b");
+  r.model = gpu::FindModel("llama-3.3-70b");
   gpu::PlanPlacement(r, nodes);
   return 0;
 }

@@ -64,10 +64,10 @@ BOOST_AUTO_TEST_CASE(reproduces_the_reference_context_table) {
   BOOST_CHECK((Table("phi-4", 40) == std::pair<int, long>{1, 16384}));
   BOOST_CHECK((Table("llama-3.1-8b", 24).first == 1 && Near(Table("llama-3.1-8b", 24).second, 26)));
   BOOST_CHECK((Table("llama-3.1-8b", 40) == std::pair<int, long>{1, 131072}));
-  BOOST_CHECK((Table("llama-3.1-70b", 24).first == 8 && Near(Table("llama-3.1-70b", 24).second, 44)));
-  BOOST_CHECK((Table("llama-3.1-70b", 40) == std::pair<int, long>{8, 131072}));
-  BOOST_CHECK((Table("llama-3.1-70b", 80) == std::pair<int, long>{4, 131072}));
-  BOOST_CHECK((Table("llama-3.1-70b", 141) == std::pair<int, long>{2, 131072}));
+  BOOST_CHECK((Table("llama-3.3-70b", 24).first == 8 && Near(Table("llama-3.3-70b", 24).second, 44)));
+  BOOST_CHECK((Table("llama-3.3-70b", 40) == std::pair<int, long>{8, 131072}));
+  BOOST_CHECK((Table("llama-3.3-70b", 80) == std::pair<int, long>{4, 131072}));
+  BOOST_CHECK((Table("llama-3.3-70b", 141) == std::pair<int, long>{2, 131072}));
   for (const char* m : {"mistral-7b", "qwen2.5-7b"}) {
     for (double gib : {24.0, 40.0, 80.0, 141.0}) BOOST_CHECK((Table(m, gib) == std::pair<int, long>{1, 32768}));
   }
@@ -83,7 +83,7 @@ BOOST_AUTO_TEST_CASE(tp_must_divide_heads) {
 
 BOOST_AUTO_TEST_CASE(llama_70b_goes_to_the_h100s_not_the_l4s) {
   auto inv = Inventory(fixtures::Nodes());
-  Plan p = PlanFor("llama-3.1-70b", inv);
+  Plan p = PlanFor("llama-3.3-70b", inv);
   BOOST_REQUIRE(p.ok);
   BOOST_CHECK_EQUAL(p.tp, 4);
   BOOST_CHECK_EQUAL(p.resource, "nvidia.com/gpu");
@@ -96,10 +96,10 @@ BOOST_AUTO_TEST_CASE(llama_70b_goes_to_the_h100s_not_the_l4s) {
 
 BOOST_AUTO_TEST_CASE(too_few_free_gpus_when_pods_hold_them) {
   auto inv = Inventory(fixtures::Nodes(), 5);  // 3 of 8 H100s left
-  Plan p = PlanFor("llama-3.1-70b", inv);
+  Plan p = PlanFor("llama-3.3-70b", inv);
   BOOST_CHECK(!p.ok);
   BOOST_CHECK_EQUAL(Verdict(p, "gpu-h100-0").reason, "too few free GPUs: needs 4, 3 of 8 free");
-  Plan explicit_tp = PlanFor("llama-3.1-70b", inv, {.tp = 2});
+  Plan explicit_tp = PlanFor("llama-3.3-70b", inv, {.tp = 2});
   BOOST_CHECK(!explicit_tp.ok);
   BOOST_CHECK(Verdict(explicit_tp, "gpu-h100-0").reason.rfind("GPU too small", 0) == 0);
 }
@@ -143,15 +143,15 @@ BOOST_AUTO_TEST_CASE(smallest_tp_then_whole_gpus_then_largest_context) {
 }
 
 BOOST_AUTO_TEST_CASE(replicas_need_room_on_the_nodes_that_fit) {
-  Plan p = PlanFor("llama-3.1-70b", Inventory(fixtures::Nodes()), {.replicas = 2});
+  Plan p = PlanFor("llama-3.3-70b", Inventory(fixtures::Nodes()), {.replicas = 2});
   BOOST_CHECK(p.ok);  // 8 H100s hold two TP-4 replicas
-  Plan three = PlanFor("llama-3.1-70b", Inventory(fixtures::Nodes()), {.replicas = 3});
+  Plan three = PlanFor("llama-3.3-70b", Inventory(fixtures::Nodes()), {.replicas = 3});
   BOOST_CHECK(!three.ok);
   BOOST_CHECK_EQUAL(three.summary, "fits only 2 of 3 replicas at TP 4");
 }
 
 BOOST_AUTO_TEST_CASE(fits_nowhere_keeps_every_reason) {
-  Plan p = PlanFor("llama-3.1-70b", Inventory(fixtures::Nodes()), {.nodes = {"gpu-l4-0"}});
+  Plan p = PlanFor("llama-3.3-70b", Inventory(fixtures::Nodes()), {.nodes = {"gpu-l4-0"}});
   BOOST_CHECK(!p.ok);
   BOOST_CHECK(p.nodes.empty());
   BOOST_CHECK_EQUAL(Verdict(p, "gpu-h100-0").reason, "not named by --node");
@@ -207,9 +207,9 @@ BOOST_AUTO_TEST_SUITE(quantization)
 
 BOOST_AUTO_TEST_CASE(fp8_halves_the_weights_and_needs_compute_capability_8_9) {
   auto inv = Inventory(fixtures::Nodes());
-  const Model& m = *FindModel("llama-3.1-70b");
+  const Model& m = *FindModel("llama-3.3-70b");
   BOOST_CHECK_CLOSE(MemoryPerGpuGiB(m, {1, 2}, 2, 2048), (1.02 + 0.05) * m.weights_gib / 2 / 2 + 2.3 + 327680.0 * 2048 / 2 / (1 << 30), 1e-9);
-  Plan p = PlanFor("llama-3.1-70b", inv, {.quantization = "fp8"});
+  Plan p = PlanFor("llama-3.3-70b", inv, {.quantization = "fp8"});
   BOOST_REQUIRE(p.ok);
   BOOST_CHECK_EQUAL(p.quantization, "fp8");
   BOOST_CHECK_EQUAL(p.dtype, "bfloat16");
@@ -235,7 +235,7 @@ BOOST_AUTO_TEST_CASE(awq_runs_at_float16_with_half_a_byte_per_weight) {
 BOOST_AUTO_TEST_CASE(a_model_that_fits_only_at_8_bits_gets_the_fp8_plan_as_its_alternative) {
   auto inv = Inventory(fixtures::Nodes(), 5);  // 3 of the 8 H100s free: TP 4 at 16 bits cannot start
   PlanRequest r;
-  r.model = FindModel("llama-3.1-70b");
+  r.model = FindModel("llama-3.3-70b");
   Plan p = PlanPlacement(r, inv);
   BOOST_REQUIRE(!p.ok);
   auto alt = QuantizedAlternative(r, inv);

@@ -153,7 +153,7 @@ BOOST_AUTO_TEST_CASE(refused_for_a_foreign_service_without_writing) {
 }
 
 BOOST_AUTO_TEST_CASE(refused_when_it_fits_nowhere_without_writing) {
-  BOOST_CHECK_EQUAL(Run({"deploy", "llama-3.1-70b", "--hf-token-secret", "hf", "--node", "gpu-l4-0"}), 1);
+  BOOST_CHECK_EQUAL(Run({"deploy", "llama-3.3-70b", "--hf-token-secret", "hf", "--node", "gpu-l4-0"}), 1);
   BOOST_CHECK(api.Writes().empty());
   BOOST_CHECK(err.str().find("gpu-l4-0") != std::string::npos);
   BOOST_CHECK(err.str().find("nothing was changed") != std::string::npos);
@@ -162,15 +162,21 @@ BOOST_AUTO_TEST_CASE(refused_when_it_fits_nowhere_without_writing) {
 BOOST_AUTO_TEST_CASE(refused_at_16_bits_with_the_command_that_fits_at_8) {
   // The 8 H100s hold two TP-4 replicas at 16 bits, and three TP-2 ones at fp8.
   env["HF_TOKEN"] = "hf_never_printed";
-  BOOST_CHECK_EQUAL(Run({"deploy", "llama-3.1-70b", "--hf-token-from-env", "--replicas", "3"}), 1);
+  BOOST_CHECK_EQUAL(Run({"deploy", "llama-3.3-70b", "--hf-token-from-env", "--replicas", "3"}), 1);
   BOOST_CHECK(api.Writes().empty());
   BOOST_CHECK(err.str().find("hf_never_printed") == std::string::npos);
   std::string e = err.str();
-  BOOST_CHECK_MESSAGE(e.find("error: cannot deploy llama-3.1-70b: it fits only 2 of 3 replicas at TP 4; at 8 bits it "
-                             "fits: kubectl lm deploy llama-3.1-70b --hf-token-from-env --quantization fp8 --replicas 3 "
+  BOOST_CHECK_MESSAGE(e.find("error: cannot deploy llama-3.3-70b: it fits only 2 of 3 replicas at TP 4; at 8 bits it "
+                             "fits: kubectl lm deploy llama-3.3-70b --hf-token-from-env --quantization fp8 --replicas 3 "
                              "(TP 2 on gpu-h100-0, up to 131072 tokens) (the reasons per node are above; nothing was "
                              "changed)\n") != std::string::npos,
                       e);
+}
+
+BOOST_AUTO_TEST_CASE(the_old_name_of_the_3_3_model_points_to_its_new_one) {
+  BOOST_CHECK_EQUAL(Run({"deploy", "llama-3.1-70b"}), 1);
+  BOOST_CHECK(err.str().find("unknown model \"llama-3.1-70b\"; did you mean \"llama-3.3-70b\"?") != std::string::npos);
+  BOOST_CHECK(api.Calls().empty());
 }
 
 BOOST_AUTO_TEST_CASE(quantizations_vllm_would_refuse_are_refused_before_any_request) {

@@ -86,8 +86,8 @@ BOOST_AUTO_TEST_CASE(models) {
   RunCases({{{"models"}, "models.txt"},
             {{"models", "--fits", "-o", "wide"}, "models-fits-wide.txt"},
             {{"models", "--fits", "-o", "json"}, "models-fits.json"},
-            {{"models", "llama-3.1-70b"}, "models-llama-3.1-70b.txt"},
-            {{"models", "llama-3.1-70b", "-o", "json"}, "models-llama-3.1-70b.json"}},
+            {{"models", "llama-3.3-70b"}, "models-llama-3.3-70b.txt"},
+            {{"models", "llama-3.3-70b", "-o", "json"}, "models-llama-3.3-70b.json"}},
            nullptr);
 }
 
