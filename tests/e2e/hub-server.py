@@ -8,14 +8,18 @@ to a token that was not granted access):
   GET  /api/models/ORG/NAME                  the repo's metadata
   HEAD /ORG/NAME/resolve/main/config.json    a file of it
 
-Repos (REPOS below): stand-in/Custom-7B (public, 8e9 BF16 parameters),
-meta-llama/Llama-3.1-8B-Instruct (gated). Tokens: hf_granted may read
-everything; hf_revoked is refused everywhere (401); any other token is
-valid but was never granted the gated repo. Every request's method, path
-and Authorization header are appended to LOG (the test checks the token
-arrived, and that kubectl-lm printed it nowhere).
+Repos: stand-in/Custom-7B (public, 8e9 BF16 parameters), and the
+catalog's (CATALOG, `kubectl lm models -o json`: public or gated as the
+catalog says, sized as it says). Tokens: hf_revoked is refused everywhere
+(401); hf_not_granted is valid but was never granted a gated repo (403 on
+its files); any other token may read everything. Every request's method,
+path and Authorization header are appended to LOG (hub_test.sh checks the
+token arrived, and that kubectl-lm printed it nowhere).
 
-usage: hub-server.py PORT_FILE CERT KEY LOG
+tests/e2e/run starts one for every e2e test, so that no test reaches the
+real Hub; hub_test.sh starts its own.
+
+usage: hub-server.py PORT_FILE CERT KEY LOG CATALOG
 """
 import http.server
 import json
@@ -23,12 +27,12 @@ import sys
 
 from tls_server import serve
 
-PORT_FILE, CERT, KEY, LOG = sys.argv[1:5]
-REPOS = {
-    "stand-in/Custom-7B": {"gated": False, "parameters": {"BF16": 8_000_000_000}},
-    "microsoft/Phi-3-mini-4k-instruct": {"gated": False, "parameters": {"BF16": 3_821_079_552}},
-    "meta-llama/Llama-3.1-8B-Instruct": {"gated": "manual", "parameters": {"BF16": 8_030_261_248}},
-}
+PORT_FILE, CERT, KEY, LOG, CATALOG = sys.argv[1:6]
+REPOS = {"stand-in/Custom-7B": {"gated": False, "parameters": {"BF16": 8_000_000_000}}}
+with open(CATALOG) as f:
+    for m in json.load(f)["items"]:
+        REPOS[m["repo"]] = {"gated": "manual" if m["gated"] else False,
+                            "parameters": {"BF16": int(m["weightsGiB"] * (1 << 30) / 2)}}
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -63,7 +67,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             repo = self.path[1:self.path.index("/resolve/main/")]
             if repo not in REPOS:
                 return self.answer(404 if token else 401)
-            if REPOS[repo]["gated"] and token != "hf_granted":
+            if REPOS[repo]["gated"] and token in ("", "hf_not_granted"):
                 return self.answer(403 if token else 401)
             return self.answer(200)
         return self.answer(404, b'{"error":"not found"}')

@@ -11,7 +11,8 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 T=$(mktemp -d)
 trap 'kill "$SERVER_PID" 2>/dev/null || true; rm -rf "$T"' EXIT
-start_tls_server "$T" "$HERE/hub-server.py" "$T/requests.log"
+kubectl lm models -o json > "$T/catalog.json"
+start_tls_server "$T" "$HERE/hub-server.py" "$T/requests.log" "$T/catalog.json"
 export HF_ENDPOINT=https://127.0.0.1:$SERVER_PORT SSL_CERT_FILE=$T/crt
 custom=(stand-in/Custom-7B --params 7 --layers 32 --heads 32 --kv-heads 8 --head-dim 128 --max-context 32768)
 
@@ -46,7 +47,7 @@ for c in "404:stand-in/Typo-7B:hf_some_token:the Hugging Face Hub has no model s
 done
 
 test_case "the same gated model with a token that was granted access deploys (server-side dry run)"
-HF_TOKEN=hf_granted run kubectl lm deploy llama-3.1-8b --hf-token-from-env --dry-run=server
+HF_TOKEN=hf_some_token run kubectl lm deploy llama-3.1-8b --hf-token-from-env --dry-run=server
 expect_rc 0
 expect_out_contains "deployment.apps/llama-3-1-8b serverside-applied (server dry run)"
 

@@ -59,8 +59,10 @@ for sig in INT TERM; do
 done
 
 # deploy_then TIMEOUT CMD...: deploys with -v=6 and runs CMD once the Secret
-# is written (after the node labels, before the Service and Deployment); the
-# deploy's stderr is kept in $T/err, its exit status in RC.
+# is written (after the node labels, before the Service and Deployment),
+# with the deploy stopped meanwhile (SIGSTOP): its next request comes after
+# CMD has done its work, however long that takes. The deploy's stderr is
+# kept in $T/err, its exit status in RC.
 deploy_then() {
   local timeout=$1 pid n=0 line
   shift
@@ -73,7 +75,11 @@ deploy_then() {
     echo "$line" >>"$T/err"
     if is_write "$line" && [[ $line == */secrets* ]]; then
       n=$((n + 1))
-      [ "$n" -ne 1 ] || "$@"
+      if [ "$n" -eq 1 ]; then
+        kill -STOP "$pid"
+        "$@"
+        kill -CONT "$pid"
+      fi
     fi
   done <"$T/fifo"
   RC=0
