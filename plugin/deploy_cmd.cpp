@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include <cmath>
+#include <optional>
 
 #include "gpu/units.h"
 #include "kube/access_review.h"
@@ -74,21 +75,17 @@ Status CheckPreconditions(kube::Client& client, const DeployRequest& r, const De
 }
 
 // The token deploy will hand the server: $HF_TOKEN, or the named Secret's
-// value when this user may read it ("" when not; the check then goes on
-// without one and says so).
-std::string TokenForHub(App& app, kube::Client& client, const std::string& ns, const DeployRequest& r) {
+// value when this user may read it; nullopt when there is one that cannot
+// be read here (the pod may still read it).
+std::optional<std::string> TokenForHub(kube::Client& client, const std::string& ns, const DeployRequest& r) {
   if (!r.hf_token.empty() || r.options.hf_token_secret.empty()) return r.hf_token;
   auto secret = client.Get("/api/v1/namespaces/" + ns + "/secrets/" + r.options.hf_token_secret);
-  if (!secret.ok() || !secret->is_object()) {
-    if (secret.ok() || secret.status().kind() != Kind::kNotFound) {
-      app.log.Warning("cannot read secret " + r.options.hf_token_secret + " to check its token with the Hugging Face Hub; "
-                      "checking without it");
-    }
-    return "";
-  }
+  if (!secret.ok() && secret.status().kind() == Kind::kNotFound) return "";  // CheckPreconditions says so
+  if (!secret.ok() || !secret->is_object()) return std::nullopt;
   const json::object* data = kube::ObjField(&secret->as_object(), "data");
   auto decoded = kube::Base64Decode(kube::StrField(data, r.options.hf_token_key.c_str()));
-  return decoded ? *decoded : "";
+  if (!decoded) return std::nullopt;
+  return *decoded;
 }
 
 // Before anything changes: the repo exists and the token may read it
@@ -102,7 +99,14 @@ Status CheckHub(App& app, kube::Client& client, const std::string& ns, DeployReq
                     "server's log (kubectl lm logs)");
     return Status::Ok();
   }
-  auto hub = AskHub(app.deps, app.log, m.repo, TokenForHub(app, client, ns, r));
+  const std::optional<std::string> token = TokenForHub(client, ns, r);
+  auto hub = AskHub(app.deps, app.log, m.repo, token.value_or(""));
+  if (!hub.ok() && !token) {
+    // Asked without the token, which the pod will have: a refusal proves nothing.
+    app.log.Warning("cannot read secret " + r.options.hf_token_secret + ": whether its token may read " + m.repo +
+                    " is not checked (the Hub answered without it: " + hub.status().message() + ")");
+    return Status::Ok();
+  }
   if (!hub.ok()) {
     if (hub.status().kind() != Kind::kConnection && hub.status().kind() != Kind::kTls) return hub.status();
     app.log.Warning("could not reach the Hugging Face Hub (" + hub.status().message() + "); " + m.repo +

@@ -456,3 +456,32 @@ BOOST_AUTO_TEST_CASE(a_catalog_size_the_hub_disagrees_with_is_reported) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_FIXTURE_TEST_SUITE(deploy_hub_secret, DeployFixture)
+
+BOOST_AUTO_TEST_CASE(the_secrets_token_is_checked_when_readable) {
+  // "hf_from_secret" in the Secret's data.token.
+  api.On("GET", "/api/v1/namespaces/ml/secrets/hf", 200,
+         json::value(json::object{{"kind", "Secret"}, {"data", json::object{{"token", "aGZfZnJvbV9zZWNyZXQ="}}}}));
+  hub.On("GET", "/api/models/meta-llama/Llama-3.1-8B-Instruct", 403, std::string("{}"));
+  BOOST_CHECK_EQUAL(Run({"deploy", "llama-3.1-8b", "--hf-token-secret", "hf"}), 1);
+  BOOST_CHECK(err.str().find("the token may not read meta-llama/Llama-3.1-8B-Instruct (403)") != std::string::npos);
+  BOOST_CHECK(err.str().find("hf_from_secret") == std::string::npos);
+  bool sent = false;
+  for (const auto& [k, v] : hub.requests().back().headers) sent = sent || v == "Bearer hf_from_secret";
+  BOOST_CHECK(sent);
+}
+
+BOOST_AUTO_TEST_CASE(an_unreadable_secret_turns_a_refusal_into_a_warning) {
+  // This user may not read the Secret (the pod may): the Hub's answer to an
+  // anonymous question proves nothing about that token.
+  api.On("GET", "/api/v1/namespaces/ml/secrets/hf", 403,
+         harness::StatusBody(403, "Forbidden", "secrets \"hf\" is forbidden"));
+  hub.On("GET", "/api/models/meta-llama/Llama-3.1-8B-Instruct", 401, std::string("{}"));
+  Run({"deploy", "llama-3.1-8b", "--hf-token-secret", "hf", "--dry-run=client"});
+  BOOST_CHECK(err.str().find("Warning: cannot read secret hf: whether its token may read "
+                             "meta-llama/Llama-3.1-8B-Instruct is not checked") != std::string::npos);
+  BOOST_CHECK(err.str().find("error: the Hugging Face Hub") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
