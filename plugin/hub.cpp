@@ -26,12 +26,18 @@ std::optional<double> DtypeSize(const std::string& d) {
 std::string Page(const std::string& endpoint, const std::string& repo) { return endpoint + "/" + repo; }
 
 // The transport words its errors for an API server ("... (check the server
-// address in your kubeconfig)"): the Hub is not in the kubeconfig.
-Status ForTheHub(const Status& s) {
+// address in your kubeconfig)", "- did you specify the right host or
+// port?"): the Hub is not in the kubeconfig, but in $HF_ENDPOINT. An
+// address the transport cannot use at all is the user's to fix.
+Status ForTheHub(const Status& s, const std::string& endpoint) {
   std::string m = s.message();
-  size_t hint = m.find(" (check ");
-  if (hint != std::string::npos) m.erase(hint);
-  return Status(s.kind(), m);
+  for (const char* hint : {" (check ", " - did you specify"}) {
+    size_t at = m.find(hint);
+    if (at != std::string::npos) m.erase(at);
+  }
+  if (s.kind() == Kind::kConnection || s.kind() == Kind::kTls) return Status(s.kind(), m);
+  return Status(Kind::kInvalidArgument, "HF_ENDPOINT " + endpoint + ": " + m + " (set it to https://HOST, or unset it "
+                                                                              "for https://huggingface.co)");
 }
 
 // What each refusal says, with and without a token.
@@ -120,14 +126,14 @@ kube::Result<HubModel> AskHub(const kube::ClientDeps& deps, const kube::Logger& 
     if (logger.V(6)) logger.Info(6, r.method + " " + endpoint + r.target + " " + std::to_string(status));
   };
   auto answer = transport->RoundTrip(req, nullptr);
-  if (!answer.ok()) return ForTheHub(answer.status());
+  if (!answer.ok()) return ForTheHub(answer.status(), endpoint);
   log(req, answer->status);
   auto model = ReadHubModel(answer->status, answer->body, repo, endpoint, !token.empty());
   if (!model.ok() || !model->gated) return model;
   // Gated: may this token read its files?
   kube::HttpRequest head{"HEAD", "/" + repo + "/resolve/main/config.json", req.headers, ""};
   auto file = transport->RoundTrip(head, nullptr);
-  if (!file.ok()) return ForTheHub(file.status());
+  if (!file.ok()) return ForTheHub(file.status(), endpoint);
   log(head, file->status);
   Status access = ReadHubFileAccess(file->status, repo, endpoint, !token.empty());
   if (!access.ok()) return access;

@@ -485,3 +485,29 @@ BOOST_AUTO_TEST_CASE(an_unreadable_secret_turns_a_refusal_into_a_warning) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_FIXTURE_TEST_SUITE(deploy_hub_endpoint, DeployFixture)
+
+BOOST_AUTO_TEST_CASE(an_endpoint_the_transport_cannot_use_is_named_as_hf_endpoint) {
+  env["HF_ENDPOINT"] = "http://mirror.example";
+  hub.On("GET", "/api/models/*", [](const kube::HttpRequest&) -> kube::Result<kube::HttpResponse> {
+    return kube::Status(kube::Kind::kInvalidConfig, "server http://mirror.example: only https:// servers are supported");
+  });
+  BOOST_CHECK_EQUAL(Run({"deploy", "phi-3-mini"}), 1);
+  BOOST_CHECK_EQUAL(err.str(), "error: HF_ENDPOINT http://mirror.example: server http://mirror.example: only https:// "
+                               "servers are supported (set it to https://HOST, or unset it for https://huggingface.co)\n");
+  BOOST_CHECK(NonReviewWrites().empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_refused_connection_warns_without_the_api_servers_hints) {
+  hub.On("GET", "/api/models/*", [](const kube::HttpRequest&) -> kube::Result<kube::HttpResponse> {
+    return kube::Status(kube::Kind::kConnection,
+                        "The connection to the server huggingface.co:443 was refused - did you specify the right host "
+                        "or port?");
+  });
+  BOOST_CHECK_EQUAL(Run({"deploy", "phi-3-mini", "--dry-run=client"}), 0);
+  BOOST_CHECK(err.str().find("Warning: could not reach the Hugging Face Hub (The connection to the server "
+                             "huggingface.co:443 was refused); ") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
