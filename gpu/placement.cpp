@@ -17,7 +17,7 @@ constexpr double kFixedOverheadGiB = 2.3; // CUDA context, NCCL, activations, gr
 
 std::string Gib(double v) { return OneDecimal(v, " GiB"); }
 
-Widths WidthsOf(const PlanRequest& r) { return {WeightBytes(r.dtype_bytes, r.quantization), r.dtype_bytes}; }
+Widths WidthsOf(const PlanRequest& r) { return Widths::Of(r.dtype_bytes, r.quantization); }
 
 long RequiredContext(const PlanRequest& r) {
   if (r.context) return *r.context;
@@ -92,6 +92,10 @@ Fit FitResource(const PlanRequest& r, const GpuResource& res) {
 }
 
 }  // namespace
+
+Widths Widths::Of(int dtype_bytes, const std::string& quantization) {
+  return {WeightBytes(dtype_bytes, quantization), dtype_bytes};
+}
 
 double MemoryPerGpuGiB(const Model& m, Widths widths, int tp, long context) {
   double w = m.WeightsGiB(widths.weight);

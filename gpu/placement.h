@@ -25,6 +25,8 @@ constexpr long kMinimumContext = 2048;
 struct Widths {
   double weight = 2;  // 1 with fp8, 0.5 with AWQ/GPTQ (gpu::WeightBytes)
   int kv = 2;         // the dtype's
+  // At `dtype_bytes` (gpu::DtypeBytes) with `quantization` ("" = none).
+  static Widths Of(int dtype_bytes, const std::string& quantization = "");
 };
 
 // GiB one GPU needs for `model` at tensor-parallel size `tp`.

@@ -93,6 +93,18 @@ Client::Client(ClientConfig config, ClientOptions options, ClientDeps deps)
   }
 }
 
+void ReadTransportEnvironment(const Getenv& env, TransportOptions& t) {
+  auto either = [&](const char* upper, const char* lower) {
+    auto v = env(upper);
+    if (!v || v->empty()) v = env(lower);
+    return v.value_or("");
+  };
+  t.https_proxy_env = either("HTTPS_PROXY", "https_proxy");
+  t.no_proxy_env = either("NO_PROXY", "no_proxy");
+  t.ssl_cert_file = env("SSL_CERT_FILE").value_or("");
+  t.ssl_cert_dir = env("SSL_CERT_DIR").value_or("");
+}
+
 Transport& Client::Conn() {
   // Built lazily and again when an exec plugin hands out a new client
   // certificate: a pooled connection must not outlive its certificate.
@@ -106,15 +118,7 @@ Transport& Client::Conn() {
     t.client_cert_pem = config_.client_cert_pem;
     t.client_key_pem = config_.client_key_pem;
     t.proxy_url = config_.proxy_url;
-    auto env = [&](const char* a, const char* b) {
-      auto v = deps_.env(a);
-      if (!v || v->empty()) v = deps_.env(b);
-      return v.value_or("");
-    };
-    t.https_proxy_env = env("HTTPS_PROXY", "https_proxy");
-    t.no_proxy_env = env("NO_PROXY", "no_proxy");
-    t.ssl_cert_file = deps_.env("SSL_CERT_FILE").value_or("");
-    t.ssl_cert_dir = deps_.env("SSL_CERT_DIR").value_or("");
+    ReadTransportEnvironment(deps_.env, t);
     t.timeout = options_.timeout;
     t.user_agent = options_.user_agent;
     transport_ = deps_.transport(t);

@@ -28,6 +28,12 @@ using TransportFactory = std::function<std::unique_ptr<Transport>(const Transpor
 using Sleeper = std::function<void(std::chrono::milliseconds)>;
 
 // The I/O the client needs; defaults are the real ones.
+// The environment's part of TransportOptions, read as Go's net/http and
+// crypto/x509 read it: HTTPS_PROXY and NO_PROXY (an unset or empty one
+// falls back to https_proxy, no_proxy), SSL_CERT_FILE, SSL_CERT_DIR. For
+// the API server and for any other HTTPS endpoint the plugin calls.
+void ReadTransportEnvironment(const Getenv& env, TransportOptions& options);
+
 struct ClientDeps {
   TransportFactory transport = MakeBeastTransport;
   const FileSystem* fs = nullptr;       // token files; required

@@ -134,14 +134,13 @@ Status RefusePlan(App& app, const gpu::Model& model, const gpu::Plan& plan, cons
 
 // The deploy flags besides the plan's that a suggested command repeats.
 std::string DeployArgs(const DeployOptions& o, bool named) {
-  std::string a;
-  if (named) a += "--name " + o.name;
-  if (o.hf_token_from_env) a += std::string(a.empty() ? "" : " ") + "--hf-token-from-env";
+  std::vector<std::string> a;
+  if (named) a.push_back("--name " + o.name);
+  if (o.hf_token_from_env) a.push_back("--hf-token-from-env");
   if (!o.hf_token_secret.empty()) {
-    a += std::string(a.empty() ? "" : " ") + "--hf-token-secret " + o.hf_token_secret +
-         (o.hf_token_key == "token" ? "" : ":" + o.hf_token_key);
+    a.push_back("--hf-token-secret " + o.hf_token_secret + (o.hf_token_key == "token" ? "" : ":" + o.hf_token_key));
   }
-  return a;
+  return boost::algorithm::join(a, " ");
 }
 
 Status PrintClientDryRun(App& app, const DeployRequest& r, const DeploySpec& spec,

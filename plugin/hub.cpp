@@ -3,7 +3,6 @@
 #include <boost/json.hpp>
 
 #include "kube/json_fields.h"
-#include "kube/printable.h"
 
 namespace lm {
 namespace json = boost::json;
@@ -113,10 +112,7 @@ kube::Result<HubModel> AskHub(const kube::ClientDeps& deps, const kube::Logger& 
   while (!endpoint.empty() && endpoint.back() == '/') endpoint.pop_back();
   kube::TransportOptions to;
   to.server = endpoint;
-  to.ssl_cert_file = deps.env("SSL_CERT_FILE").value_or("");
-  to.ssl_cert_dir = deps.env("SSL_CERT_DIR").value_or("");
-  to.https_proxy_env = deps.env("HTTPS_PROXY").value_or(deps.env("https_proxy").value_or(""));
-  to.no_proxy_env = deps.env("NO_PROXY").value_or(deps.env("no_proxy").value_or(""));
+  kube::ReadTransportEnvironment(deps.env, to);
   to.timeout = std::chrono::seconds(15);
   to.user_agent = "kubectl-lm";
   auto transport = deps.transport(to);

@@ -109,16 +109,7 @@ Status CheckQuantization(const gpu::Model& m, const PlanFlags& f, bool from_cata
   return Status::Ok();
 }
 
-}  // namespace
-
-kube::Result<gpu::Model> ResolveModel(const std::string& name, const PlanFlags& f) {
-  auto m = ResolveModelShape(name, f);
-  if (!m.ok()) return m;
-  Status q = CheckQuantization(*m, f, gpu::FindModel(name) != nullptr);
-  if (!q.ok()) return q;
-  return m;
-}
-
+// The model NAME stands for: a catalog entry, or a repo id with its shape.
 kube::Result<gpu::Model> ResolveModelShape(const std::string& name, const PlanFlags& f) {
   if (const gpu::Model* m = gpu::FindModel(name)) return *m;
   if (name.find('/') == std::string::npos) {
@@ -165,6 +156,17 @@ kube::Result<gpu::Model> ResolveModelShape(const std::string& name, const PlanFl
   }
   return m;
 }
+
+}  // namespace
+
+kube::Result<gpu::Model> ResolveModel(const std::string& name, const PlanFlags& f) {
+  auto m = ResolveModelShape(name, f);
+  if (!m.ok()) return m;
+  Status q = CheckQuantization(*m, f, gpu::FindModel(name) != nullptr);
+  if (!q.ok()) return q;
+  return m;
+}
+
 
 namespace {
 

@@ -37,8 +37,6 @@ void AddPlanFlags(std::vector<Flag<Options>>& table, PlanFlags Options::*plan);
 // shape flags are given. Unknown names suggest the nearest catalog entry.
 // A quantization the model cannot run (AWQ of a 16-bit checkpoint) is refused.
 kube::Result<gpu::Model> ResolveModel(const std::string& name, const PlanFlags& flags);
-// The same without the quantization check.
-kube::Result<gpu::Model> ResolveModelShape(const std::string& name, const PlanFlags& flags);
 
 // Bytes per parameter and per KV element for --dtype.
 kube::Result<int> DtypeBytes(const std::string& dtype);

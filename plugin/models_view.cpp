@@ -77,7 +77,8 @@ std::string RenderModelPlan(const gpu::Model& m, const gpu::Plan& plan, const Pl
                             : plan.ok                    ? plan.dtype
                             : flags.dtype == "auto"      ? "16-bit"
                                                          : flags.dtype;
-  o << "Memory:    " << Fixed(m.WeightsGiB(gpu::WeightBytes(dtype_bytes, flags.quantization)), " GiB") << " of weights ("
+  o << "Memory:    " << Fixed(m.WeightsGiB(gpu::Widths::Of(dtype_bytes, flags.quantization).weight), " GiB")
+    << " of weights ("
     << dtype << "), "
     << m.KvBytesPerToken(dtype_bytes) / 1024 << " KiB of KV cache per token\n";
   if (plan.ok) {
@@ -121,7 +122,7 @@ std::string RenderModels(const std::vector<ModelRow>& models, int dtype_bytes, c
     const gpu::Model& m = *model;
     std::vector<std::string> row = {
         m.name, Fixed(m.params_b, "B"), Tokens(m.max_context), Fixed(m.weights_gib, "Gi"),
-        Fixed(gpu::MemoryPerGpuGiB(m, gpu::Widths{static_cast<double>(dtype_bytes), dtype_bytes}, 1,
+        Fixed(gpu::MemoryPerGpuGiB(m, gpu::Widths::Of(dtype_bytes), 1,
                                    std::min(gpu::kMinimumContext, m.max_context)), "Gi"),
         m.gated ? "yes" : "no"};
     if (output == "wide") {

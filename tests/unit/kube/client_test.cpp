@@ -14,6 +14,7 @@
 #include <boost/json.hpp>
 
 #include "kube/client.h"
+#include "env_of.h"
 
 using namespace kube;
 BOOST_TEST_DONT_PRINT_LOG_VALUE(kube::Kind)
@@ -294,6 +295,23 @@ BOOST_AUTO_TEST_CASE(service_proxy_path) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// The environment's part of the transport, shared by the API client and the
+// Hugging Face Hub check: Go's names, an empty upper-case proxy variable
+// falling back to the lower-case one.
+BOOST_AUTO_TEST_CASE(transport_environment_is_read_as_go_reads_it) {
+  kube::TransportOptions t;
+  ReadTransportEnvironment(EnvOf({{"HTTPS_PROXY", ""}, {"https_proxy", "http://proxy:3128"}, {"no_proxy", ".internal"},
+                                  {"SSL_CERT_FILE", "/roots.pem"}, {"SSL_CERT_DIR", "/a:/b"}}),
+                           t);
+  BOOST_CHECK_EQUAL(t.https_proxy_env, "http://proxy:3128");
+  BOOST_CHECK_EQUAL(t.no_proxy_env, ".internal");
+  BOOST_CHECK_EQUAL(t.ssl_cert_file, "/roots.pem");
+  BOOST_CHECK_EQUAL(t.ssl_cert_dir, "/a:/b");
+  kube::TransportOptions upper;
+  ReadTransportEnvironment(EnvOf({{"HTTPS_PROXY", "http://upper:1"}, {"https_proxy", "http://lower:2"}}), upper);
+  BOOST_CHECK_EQUAL(upper.https_proxy_env, "http://upper:1");
+}
 
 // The real disk: files that are not regular, or too large, are refused
 // before they are opened (a FIFO would block, /dev/zero never ends).
