@@ -22,12 +22,16 @@ struct Model {
   int head_dim = 0;           // head_dim, else hidden_size / num_attention_heads
   long max_context = 0;       // max_position_embeddings
   double weights_gib = 0;     // bf16 safetensors, GiB
+  long vocab = 0;             // vocab_size: the width of the logits vLLM samples from
   bool mistral_format = false;  // vLLM needs --tokenizer-mode/--config-format/--load-format mistral
 
   // KV cache bytes per token: 2 (K and V) x layers x kv heads x head dim x bytes.
   long long KvBytesPerToken(int dtype_bytes) const {
     return 2LL * layers * kv_heads * head_dim * dtype_bytes;
   }
+  // hidden_size: num_attention_heads x head_dim for every catalog model
+  // (their config.json), and what a custom model's shape gives.
+  long long Hidden() const { return 1LL * attention_heads * head_dim; }
   // Weights at `bytes` per parameter (the catalog's sizes are bf16).
   double WeightsGiB(double bytes) const { return weights_gib * bytes / 2.0; }
 };

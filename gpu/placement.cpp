@@ -3,21 +3,57 @@
 #include "gpu/units.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <tuple>
 
 namespace gpu {
 namespace {
 
 constexpr double kGiB = 1024.0 * 1024 * 1024;
+
+// KAITO's terms (model-sku-calculation.md, measured on vLLM v0.10.1).
 constexpr double kLoadExpansion = 1.02;   // weights grow this much on load
 constexpr double kSizeOverhead = 0.05;    // overhead that grows with the model
-constexpr double kFixedOverheadGiB = 2.3; // CUDA context, NCCL, activations, graphs
+constexpr double kFixedOverheadGiB = 2.3; // CUDA context, NCCL, KAITO's measured activations
+
+// The terms that grow with the batch budget, calibrated on the H200
+// measurement in shared/reference/gpu-sizing-and-image.md ("Measured on an
+// H200"): memory in use after one forward pass of T tokens (2048, 8192,
+// 16384) keeping their KV cache and sampling K sequences' logits, for four
+// catalog shapes. Less the weights, the 0.51 GiB CUDA context, the KV cache
+// and the logits, what is left grows with T at up to 80 bytes per token per
+// unit of hidden size (phi-3-mini at 8192 tokens; 75 at 16384, 47-59 for the
+// others). With these terms every measured case uses at most 0.9 of the
+// estimate (tests/unit/gpu/sizing_test.cpp recomputes each one); the
+// binding case is qwen2.5-coder-32b at 2048 tokens, whose weights dominate.
+constexpr double kActivationBytesPerTokenPerHidden = 80;
+// vLLM samples from float32 logits: max-num-seqs x vocabulary x 4 bytes,
+// which its profiling run allocates (the measurement's K x vocabulary).
+constexpr double kLogitBytes = 4;
+// CUDA graphs, which the measurement did not capture: they commonly take
+// 0.5-1 GiB (the reference note); the top of that range.
+constexpr double kCudaGraphsGiB = 1.0;
+// vLLM's two default budgets keep eight batched tokens per sequence.
+constexpr long kTokensPerSeq = 8;
+constexpr int kMaxSeqs = 1024;
 
 std::string Gib(double v) { return OneDecimal(v, " GiB"); }
 
 Widths WidthsOf(const PlanRequest& r) { return Widths::Of(r.dtype_bytes, r.quantization); }
+
+// The budgets a resource is tried at, largest first: the one asked for;
+// else vLLM's default for the GPU, then halvings down to kSmallestBatchTokens.
+std::vector<BatchBudget> Budgets(const PlanRequest& r, double gpu_gib, const std::string& product) {
+  if (r.batch_tokens) return {BatchBudget::OfTokens(*r.batch_tokens)};
+  std::vector<BatchBudget> budgets;
+  for (long t = DefaultBatch(gpu_gib, product).tokens; t >= kSmallestBatchTokens; t /= 2) {
+    budgets.push_back(BatchBudget::OfTokens(t));
+  }
+  return budgets;
+}
 
 long RequiredContext(const PlanRequest& r) {
   if (r.context) return *r.context;
@@ -31,12 +67,34 @@ struct Fit {
   int tp = 0;
   long context = 0;
   int replicas = 0;
+  BatchBudget batch;
+  BatchBudget server_default;  // vLLM's own on this GPU
 };
 
-Fit FitResource(const PlanRequest& r, const GpuResource& res) {
+// The budget for one TP, and the context it gives: the largest budget
+// whose context is the model's whole context (or the one asked for), else
+// the smallest, because a longer context is worth more than a larger batch
+// (a smaller batch only slows long prompts, which vLLM splits into chunks).
+// Nothing when even the required context fits at none.
+std::optional<std::pair<BatchBudget, long>> BudgetAndContext(const PlanRequest& r, int tp, double gpu_gib,
+                                                            const std::vector<BatchBudget>& budgets) {
+  const Model& m = *r.model;
+  std::optional<std::pair<BatchBudget, long>> chosen;
+  for (const BatchBudget& b : budgets) {
+    if (MemoryPerGpuGiB(m, WidthsOf(r), tp, RequiredContext(r), b) > gpu_gib * r.utilization) continue;
+    const long context = r.context ? *r.context : LargestContext(m, WidthsOf(r), tp, b, gpu_gib, r.utilization);
+    chosen = {b, context};
+    if (r.context || context >= m.max_context) break;
+  }
+  return chosen;
+}
+
+Fit FitResource(const PlanRequest& r, const GpuResource& res, const std::string& product) {
   const Model& m = *r.model;
   Fit f;
   double gpu_gib = *res.memory_mib / 1024.0;
+  const std::vector<BatchBudget> budgets = Budgets(r, gpu_gib, product);
+  f.server_default = DefaultBatch(gpu_gib, product);
   std::vector<int> tps;
   if (r.tp) {
     tps.push_back(*r.tp);
@@ -65,10 +123,10 @@ Fit FitResource(const PlanRequest& r, const GpuResource& res) {
       return f;
     }
     last_valid = tp;
-    double need = MemoryPerGpuGiB(m, WidthsOf(r), tp, RequiredContext(r));
-    if (need > gpu_gib * r.utilization) continue;
+    auto fit = BudgetAndContext(r, tp, gpu_gib, budgets);
+    if (!fit) continue;
     f.tp = tp;
-    f.context = r.context ? *r.context : LargestContext(m, WidthsOf(r), tp, gpu_gib, r.utilization);
+    std::tie(f.batch, f.context) = *fit;
     if (res.free() < tp) {
       f.reason = "too few free GPUs: needs " + std::to_string(tp) + ", " + std::to_string(res.free()) + " of " +
                  std::to_string(res.allocatable) + " free";
@@ -85,9 +143,10 @@ Fit FitResource(const PlanRequest& r, const GpuResource& res) {
                     : "no tensor-parallel size up to its GPU count divides the model's heads";
     return f;
   }
-  f.reason = "GPU too small: needs " + Gib(MemoryPerGpuGiB(m, WidthsOf(r), last_valid, RequiredContext(r))) +
-             " per GPU at TP " + std::to_string(last_valid) + " for " + std::to_string(RequiredContext(r)) +
-             " tokens, has " + Gib(gpu_gib) + " x " + std::to_string(r.utilization).substr(0, 4);
+  f.reason = "GPU too small: needs " +
+             Gib(MemoryPerGpuGiB(m, WidthsOf(r), last_valid, RequiredContext(r), budgets.back())) + " per GPU at TP " +
+             std::to_string(last_valid) + " for " + std::to_string(RequiredContext(r)) + " tokens, has " +
+             Gib(gpu_gib) + " x " + std::to_string(r.utilization).substr(0, 4);
   return f;
 }
 
@@ -97,15 +156,35 @@ Widths Widths::Of(int dtype_bytes, const std::string& quantization) {
   return {WeightBytes(dtype_bytes, quantization), dtype_bytes};
 }
 
-double MemoryPerGpuGiB(const Model& m, Widths widths, int tp, long context) {
-  double w = m.WeightsGiB(widths.weight);
-  return kLoadExpansion * w / tp + kSizeOverhead * w / tp + kFixedOverheadGiB +
-         static_cast<double>(m.KvBytesPerToken(widths.kv)) * context / tp / kGiB;
+BatchBudget BatchBudget::OfTokens(long tokens) {
+  return {tokens, static_cast<int>(std::clamp<long>(tokens / kTokensPerSeq, 1, kMaxSeqs))};
 }
 
-long LargestContext(const Model& m, Widths widths, int tp, double gpu_gib, double utilization) {
-  double w = m.WeightsGiB(widths.weight);
-  double left = gpu_gib * utilization - (kLoadExpansion + kSizeOverhead) * w / tp - kFixedOverheadGiB;
+BatchBudget DefaultBatch(double gpu_gib, const std::string& product) {
+  std::string lower = product;
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (gpu_gib >= 70 && lower.find("a100") == std::string::npos) return {8192, 1024};
+  return {2048, 256};
+}
+
+// Activations, logits and graphs are not divided by TP: each rank holds the
+// whole hidden state of every batched token and gathers the whole
+// vocabulary's logits (the measurement was at TP 1; this is the careful
+// reading of it).
+MemoryTerms MemoryPerGpu(const Model& m, Widths widths, int tp, long context, BatchBudget batch) {
+  const double w = m.WeightsGiB(widths.weight);
+  MemoryTerms t;
+  t.weights = kLoadExpansion * w / tp;
+  t.overhead = kSizeOverhead * w / tp + kFixedOverheadGiB;
+  t.activations = kActivationBytesPerTokenPerHidden * static_cast<double>(m.Hidden()) * batch.tokens / kGiB;
+  t.logits = kLogitBytes * static_cast<double>(batch.seqs) * m.vocab / kGiB;
+  t.graphs = kCudaGraphsGiB;
+  t.kv = static_cast<double>(m.KvBytesPerToken(widths.kv)) * context / tp / kGiB;
+  return t;
+}
+
+long LargestContext(const Model& m, Widths widths, int tp, BatchBudget batch, double gpu_gib, double utilization) {
+  double left = gpu_gib * utilization - MemoryPerGpu(m, widths, tp, 0, batch).Total();
   if (left <= 0) return 0;
   double tokens = std::floor(left * tp * kGiB / static_cast<double>(m.KvBytesPerToken(widths.kv)));
   return static_cast<long>(std::min<double>(tokens, m.max_context));
@@ -182,7 +261,7 @@ std::string JudgeResources(const PlanRequest& r, const NodeGpus& n, size_t verdi
                                                                    " is not in kubectl-lm's table");
       continue;
     }
-    Fit f = FitResource(r, res);
+    Fit f = FitResource(r, res, n.product);
     if (f.tp > 0 || f.ok) candidates.push_back({verdict, res.name, f, !res.mig});
     // A resource that fits but lacks free devices says more than one too small.
     if (!f.ok && (best_reason.empty() || (f.tp > 0 && !best_has_tp))) {
@@ -227,18 +306,36 @@ std::pair<int, long> HoldReplicas(const PlanRequest& r, const Plan& plan, const 
   return {static_cast<int>(std::min<long long>(held, r.replicas)), context};
 }
 
+// A candidate that holds the plan: it passes, and the scheduler may put a
+// replica there.
+bool HoldsPlan(const Candidate& c, const Plan& plan) {
+  return c.fit.ok && c.fit.tp == plan.tp && c.resource == plan.resource && c.fit.context >= plan.context;
+}
+
+// Every replica runs one command line, so the plan's budget is the smallest
+// of the nodes that hold it: a smaller budget than a node was sized with
+// only leaves it more room (activations and logits grow with the budget).
+BatchBudget PlanBatch(const Plan& plan, const std::vector<Candidate>& candidates) {
+  std::optional<BatchBudget> batch;
+  for (const Candidate& c : candidates) {
+    if (HoldsPlan(c, plan) && (!batch || c.fit.batch.tokens < batch->tokens)) batch = c.fit.batch;
+  }
+  return *batch;
+}
+
 // Every node that holds the plan passes, so that the scheduler can use any
 // of them; the others say at which TP they would have.
 void MarkVerdicts(Plan& plan, const std::vector<Candidate>& candidates) {
   for (const Candidate& c : candidates) {
     NodeVerdict& v = plan.verdicts[c.verdict];
-    if (c.fit.ok && c.fit.tp == plan.tp && c.resource == plan.resource && c.fit.context >= plan.context) {
+    if (HoldsPlan(c, plan)) {
       if (v.fits) continue;
       v.fits = true;
       v.tp = c.fit.tp;
       v.context = c.fit.context;
       v.resource = c.resource;
       v.replicas = c.fit.replicas;
+      v.batch = c.fit.batch;
       v.reason = "fits: TP " + std::to_string(c.fit.tp) + " on " + c.resource + ", up to " +
                  std::to_string(c.fit.context) + " tokens";
       plan.nodes.push_back(v.node);
@@ -246,6 +343,7 @@ void MarkVerdicts(Plan& plan, const std::vector<Candidate>& candidates) {
       v.tp = c.fit.tp;
       v.context = c.fit.context;
       v.resource = c.resource;
+      v.batch = c.fit.batch;
       v.reason = "fits only at TP " + std::to_string(c.fit.tp) + " on " + c.resource + "; the plan uses TP " +
                  std::to_string(plan.tp) + " on " + plan.resource;
     }
@@ -278,6 +376,7 @@ Plan PlanAt(const PlanRequest& r, const std::vector<NodeGpus>& nodes, const std:
       v.tp = c.fit.tp;
       v.context = c.fit.context;
       v.resource = c.resource;
+      v.batch = c.fit.batch;
     }
     return plan;
   }
@@ -285,7 +384,10 @@ Plan PlanAt(const PlanRequest& r, const std::vector<NodeGpus>& nodes, const std:
   plan.resource = best->resource;
   auto [held, context] = HoldReplicas(r, plan, candidates);
   plan.context = context;
-  plan.per_gpu_gib = MemoryPerGpuGiB(*r.model, WidthsOf(r), plan.tp, plan.context);
+  plan.batch = PlanBatch(plan, candidates);
+  plan.server_default = best->fit.server_default;
+  plan.memory = MemoryPerGpu(*r.model, WidthsOf(r), plan.tp, plan.context, plan.batch);
+  plan.per_gpu_gib = plan.memory.Total();
   MarkVerdicts(plan, candidates);
   plan.ok = held >= r.replicas;
   plan.summary = plan.ok ? "TP " + std::to_string(plan.tp) + ", " + plan.dtype +

@@ -8,11 +8,11 @@ namespace {
 
 // Each option ServerCommand may set.
 // (-tp and -q are vLLM's short names for two of them.)
-constexpr std::array<const char*, 14> kPlanned = {
+constexpr std::array<const char*, 16> kPlanned = {
     "--model",         "--served-model-name",      "--tensor-parallel-size", "-tp",
-    "--max-model-len", "--gpu-memory-utilization", "--dtype",                "--quantization",
-    "-q",              "--tokenizer-mode",         "--config-format",        "--load-format",
-    "--host",          "--port"};
+    "--max-model-len", "--max-num-batched-tokens", "--max-num-seqs",         "--gpu-memory-utilization",
+    "--dtype",         "--quantization",           "-q",                     "--tokenizer-mode",
+    "--config-format", "--load-format",            "--host",                 "--port"};
 
 }  // namespace
 
@@ -24,6 +24,13 @@ std::vector<std::string> ServerCommand(const ServerConfig& c) {
                                    "--tensor-parallel-size", std::to_string(c.tensor_parallel)};
   if (c.max_model_len > 0) {
     argv.insert(argv.end(), {"--max-model-len", std::to_string(c.max_model_len)});
+  }
+  // The budget the plan's memory was sized for: vLLM's own default depends
+  // on the GPU it finds, and a larger one than planned could leave no room
+  // for the KV cache.
+  if (c.batch.tokens > 0) {
+    argv.insert(argv.end(), {"--max-num-batched-tokens", std::to_string(c.batch.tokens), "--max-num-seqs",
+                             std::to_string(c.batch.seqs)});
   }
   argv.insert(argv.end(), {"--gpu-memory-utilization", util, "--dtype", c.dtype});
   if (!c.quantization.empty()) argv.insert(argv.end(), {"--quantization", c.quantization});

@@ -23,6 +23,7 @@ struct ServerConfig {
   std::string served_name;           // the name /v1/models lists
   int tensor_parallel = 1;
   long max_model_len = 0;            // tokens; 0 = the model's own
+  BatchBudget batch;                 // --max-num-batched-tokens/--max-num-seqs; 0 = vLLM's own
   double gpu_memory_utilization = kDefaultUtilization;
   std::string dtype = "bfloat16";    // vLLM --dtype
   std::string quantization;          // vLLM --quantization; "" = none

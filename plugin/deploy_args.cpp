@@ -11,6 +11,28 @@
 #include "plugin/options.h"
 
 namespace lm {
+namespace {
+
+// What to use instead of giving the server an option the plan sets.
+std::string InsteadOf(const std::string& option) {
+  static const std::pair<const char*, const char*> kFlags[] = {
+      {"--max-model-len", "--context-length"},
+      {"--tensor-parallel-size", "--tensor-parallel"},
+      {"-tp", "--tensor-parallel"},
+      {"-q", "--quantization"},
+      {"--max-num-seqs", "--max-num-batched-tokens (sequences are an eighth of it)"},
+  };
+  for (const auto& [server, flag] : kFlags) {
+    if (option == server) return std::string("; use deploy's ") + flag;
+  }
+  for (const char* same : {"--dtype", "--quantization", "--gpu-memory-utilization", "--max-num-batched-tokens"}) {
+    if (option == same) return std::string("; use deploy's ") + same;
+  }
+  return "";
+}
+
+}  // namespace
+
 using kube::Kind;
 using kube::Status;
 
@@ -52,8 +74,7 @@ std::vector<Flag<DeployOptions>> DeployFlagTable() {
                            std::none_of(v.begin(), v.end(), [](char c) { return (c >= 0 && c < 0x20) || c == 0x7f; });
                  if (!ok) return Invalid("server-arg", kube::Printable(v), "use one argument of printable text");
                  if (auto planned = gpu::PlannedServerOption(v)) {
-                   return Invalid("server-arg", v, "deploy sets " + *planned + " from its plan; use deploy's own flag " +
-                                                       "for it (kubectl lm help deploy)");
+                   return Invalid("server-arg", v, "deploy sets " + *planned + " from its plan" + InsteadOf(*planned));
                  }
                  o.server_args.push_back(v);
                  return std::string();

@@ -36,6 +36,19 @@ const std::vector<Flag<PlanFlags>>& PlanFlagTable() {
   static const std::vector<F> table = {
       CountFlag<PlanFlags>({"tensor-parallel", 0, "N", "GPUs per replica (default: the smallest that fits)"}, &PlanFlags::tp, gpu::kMaxTensorParallel),
       CountFlag<PlanFlags>({"context-length", 0, "N", "max tokens per sequence (default: the largest that fits)"}, &PlanFlags::context, kMaxContext),
+      {{"max-num-batched-tokens", 0, "N",
+        "tokens the server batches per step, which sets its activation memory (default: vLLM's for the GPU, "
+        "or less where that wins context)"},
+       [](PlanFlags& f, const std::string& v) {
+         auto n = ParseCount(v, gpu::kMaxBatchTokens);
+         if (!n || *n < gpu::kMinBatchTokens) {
+           return Invalid("max-num-batched-tokens", v,
+                          "use a whole number from " + std::to_string(gpu::kMinBatchTokens) + " to " +
+                              std::to_string(gpu::kMaxBatchTokens));
+         }
+         f.batch_tokens = static_cast<long>(*n);
+         return std::string();
+       }},
       {{"dtype", 0, "TYPE", "auto, bfloat16, float16 or float32 (default auto: bfloat16 on GPUs that run it, else float16)",
         {"auto", "bfloat16", "float16", "float32"}},
        [](PlanFlags& f, const std::string& v) {
@@ -78,6 +91,7 @@ const std::vector<Flag<PlanFlags>>& PlanFlagTable() {
       CountFlag<PlanFlags>({"kv-heads", 0, "N", "custom model: key/value heads"}, &PlanFlags::kv_heads, kMaxShape),
       CountFlag<PlanFlags>({"head-dim", 0, "N", "custom model: dimension of one head"}, &PlanFlags::head_dim, kMaxShape),
       CountFlag<PlanFlags>({"max-context", 0, "N", "custom model: longest context it supports"}, &PlanFlags::max_context, kMaxContext),
+      CountFlag<PlanFlags>({"vocab-size", 0, "N", "custom model: config.json vocab_size (default 262144)"}, &PlanFlags::vocab, kMaxVocab),
   };
   return table;
 }
@@ -149,6 +163,7 @@ kube::Result<gpu::Model> ResolveModelShape(const std::string& name, const PlanFl
   m.kv_heads = *f.kv_heads;
   m.head_dim = *f.head_dim;
   m.max_context = *f.max_context;
+  m.vocab = f.vocab.value_or(kAssumedVocab);
   m.weights_gib = m.params_b * 1e9 * 2 / (1024.0 * 1024 * 1024);
   if (m.attention_heads % m.kv_heads != 0) {
     return Status(Kind::kInvalidArgument, "--heads " + std::to_string(m.attention_heads) +
@@ -195,6 +210,7 @@ std::string PlanFlagArgs(const PlanFlags& f) {
   auto add = [&](const std::string& flag, const std::string& value) { a.push_back(flag + " " + ShellWord(value)); };
   if (f.tp) add("--tensor-parallel", std::to_string(*f.tp));
   if (f.context) add("--context-length", std::to_string(*f.context));
+  if (f.batch_tokens) add("--max-num-batched-tokens", std::to_string(*f.batch_tokens));
   if (f.dtype != "auto") add("--dtype", f.dtype);
   if (!f.quantization.empty()) add("--quantization", f.quantization);
   if (f.replicas != 1) add("--replicas", std::to_string(f.replicas));
@@ -206,6 +222,7 @@ std::string PlanFlagArgs(const PlanFlags& f) {
   if (f.kv_heads) add("--kv-heads", std::to_string(*f.kv_heads));
   if (f.head_dim) add("--head-dim", std::to_string(*f.head_dim));
   if (f.max_context) add("--max-context", std::to_string(*f.max_context));
+  if (f.vocab) add("--vocab-size", std::to_string(*f.vocab));
   return boost::algorithm::join(a, " ");
 }
 
@@ -228,6 +245,7 @@ gpu::PlanRequest MakePlanRequest(const gpu::Model& model, const PlanFlags& f, in
   r.quantization = f.quantization;
   r.tp = f.tp;
   r.context = f.context;
+  r.batch_tokens = f.batch_tokens;
   r.utilization = f.utilization;
   r.replicas = f.replicas;
   r.nodes = f.nodes;

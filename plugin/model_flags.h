@@ -1,6 +1,7 @@
 // The flags that choose a model and shape its plan, shared by models and
-// deploy: --tensor-parallel, --context-length, --dtype, --replicas, --node,
-// --gpu-memory-utilization, and a custom model's shape.
+// deploy: --tensor-parallel, --context-length, --max-num-batched-tokens,
+// --dtype, --replicas, --node, --gpu-memory-utilization, and a custom
+// model's shape.
 #pragma once
 
 #include <optional>
@@ -17,6 +18,7 @@ namespace lm {
 struct PlanFlags {
   std::optional<int> tp;
   std::optional<long> context;
+  std::optional<long> batch_tokens;  // --max-num-batched-tokens
   std::string dtype = "auto";  // or bfloat16, float16, float32
   std::string quantization;    // "", fp8, awq, gptq
   int replicas = 1;
@@ -26,6 +28,7 @@ struct PlanFlags {
   std::optional<double> params_b;
   std::optional<int> layers, heads, kv_heads, head_dim;
   std::optional<long> max_context;
+  std::optional<long> vocab;
 };
 
 // The flags above, as entries of a command's flag table; `plan` is where
@@ -60,6 +63,11 @@ gpu::PlanRequest MakePlanRequest(const gpu::Model& model, const PlanFlags& flags
 inline constexpr long long kMaxShape = 1 << 20;         // GPUs, layers, heads, head dim, replicas
 inline constexpr long long kMaxContext = 1LL << 26;     // tokens
 inline constexpr double kMaxParamsBillion = 100000;     // 100 T parameters
+inline constexpr long long kMaxVocab = 1 << 24;         // tokens in a vocabulary
+// A custom model's vocabulary when --vocab-size is not given: 256 Ki tokens,
+// above the common ones (Llama 3 128256, Qwen2.5 152064, Phi-4-mini 200064),
+// so that its logits are not underestimated.
+inline constexpr long kAssumedVocab = 262144;
 
 // The setters AddPlanFlags uses, one per flag, on PlanFlags itself.
 const std::vector<Flag<PlanFlags>>& PlanFlagTable();

@@ -21,12 +21,19 @@ std::string Tokens(long n) {
   return std::to_string(n);
 }
 
+// GiB of the smallest GPU that holds the model at TP 1: the shortest
+// context a plan accepts, at the smallest batch budget a plan steps down to.
+double MinGpuMemory(const gpu::Model& m, gpu::Widths widths) {
+  return gpu::MemoryPerGpuGiB(m, widths, 1, std::min(gpu::kMinimumContext, m.max_context),
+                              gpu::BatchBudget::OfTokens(gpu::kSmallestBatchTokens));
+}
+
 json::object ModelToJson(const gpu::Model& m) {
   return {{"name", m.name}, {"repo", m.repo}, {"license", m.license}, {"gated", m.gated},
           {"paramsBillion", m.params_b}, {"layers", m.layers}, {"attentionHeads", m.attention_heads},
           {"kvHeads", m.kv_heads}, {"headDim", m.head_dim}, {"maxContext", m.max_context},
-          {"weightsGiB", m.weights_gib}, {"kvBytesPerToken", m.KvBytesPerToken(2)},
-          {"minGpuMemoryGiB", gpu::MemoryPerGpuGiB(m, gpu::Widths{}, 1, std::min(gpu::kMinimumContext, m.max_context))}};
+          {"weightsGiB", m.weights_gib}, {"vocabSize", m.vocab}, {"kvBytesPerToken", m.KvBytesPerToken(2)},
+          {"minGpuMemoryGiB", MinGpuMemory(m, gpu::Widths{})}};
 }
 
 json::object PlanToJson(const gpu::Plan& p) {
@@ -37,7 +44,12 @@ json::object PlanToJson(const gpu::Plan& p) {
     o["tensorParallel"] = p.tp;
     o["contextLength"] = p.context;
     o["resource"] = p.resource;
+    o["maxNumBatchedTokens"] = p.batch.tokens;
+    o["maxNumSeqs"] = p.batch.seqs;
     o["memoryPerGpuGiB"] = p.per_gpu_gib;
+    o["memoryPerGpu"] = json::object{{"weightsGiB", p.memory.weights},         {"overheadGiB", p.memory.overhead},
+                                     {"activationsGiB", p.memory.activations}, {"logitsGiB", p.memory.logits},
+                                     {"cudaGraphsGiB", p.memory.graphs},       {"kvCacheGiB", p.memory.kv}};
   }
   json::array nodes;
   for (const auto& n : p.nodes) nodes.push_back(json::string(n));
@@ -53,6 +65,25 @@ json::object PlanToJson(const gpu::Plan& p) {
   }
   o["verdicts"] = std::move(verdicts);
   return o;
+}
+
+// "batch 8192 tokens x 1024 seqs", and why when it is not vLLM's own.
+std::string BatchPhrase(const gpu::Plan& p, const PlanFlags& flags) {
+  std::string s = "batch " + std::to_string(p.batch.tokens) + " tokens x " + std::to_string(p.batch.seqs) + " seqs";
+  if (flags.batch_tokens) return s + " (--max-num-batched-tokens)";
+  if (p.batch.tokens < p.server_default.tokens) {
+    return s + " (less than vLLM's " + std::to_string(p.server_default.tokens) + " on this GPU, for a longer context)";
+  }
+  return s;
+}
+
+// Where the memory per GPU goes.
+std::string TermsPhrase(const gpu::Plan& p) {
+  const gpu::MemoryTerms& t = p.memory;
+  return Fixed(t.weights, " GiB") + " weights + " + Fixed(t.overhead, " GiB") + " overhead + " +
+         Fixed(t.activations, " GiB") + " activations + " + Fixed(t.logits, " GiB") + " logits + " +
+         Fixed(t.graphs, " GiB") + " CUDA graphs + " + Fixed(t.kv, " GiB") + " KV cache (" +
+         std::to_string(p.context) + " tokens)";
 }
 
 std::string NodeList(const gpu::Plan& p) { return p.nodes.empty() ? "<none>" : boost::algorithm::join(p.nodes, ","); }
@@ -84,8 +115,9 @@ std::string RenderModelPlan(const gpu::Model& m, const gpu::Plan& plan, const Pl
   if (plan.ok) {
     o << "Plan:      TP " << plan.tp << " on " << plan.resource << " at " << plan.dtype
       << (plan.quantization.empty() ? "" : " + " + plan.quantization) << ", context " << plan.context
-      << " tokens, "
-      << Fixed(plan.per_gpu_gib, " GiB") << " per GPU at utilization " << Fixed(flags.utilization, "") << "\n";
+      << " tokens, " << BatchPhrase(plan, flags) << ", " << Fixed(plan.per_gpu_gib, " GiB")
+      << " per GPU at utilization " << Fixed(flags.utilization, "") << "\n";
+    o << "Per GPU:   " << TermsPhrase(plan) << "\n";
     o << "Nodes:     " << NodeList(plan) << "\n";
   } else {
     o << "Plan:      does not fit: " << plan.summary << "\n";
@@ -122,8 +154,7 @@ std::string RenderModels(const std::vector<ModelRow>& models, int dtype_bytes, c
     const gpu::Model& m = *model;
     std::vector<std::string> row = {
         m.name, Fixed(m.params_b, "B"), Tokens(m.max_context), Fixed(m.weights_gib, "Gi"),
-        Fixed(gpu::MemoryPerGpuGiB(m, gpu::Widths::Of(dtype_bytes), 1,
-                                   std::min(gpu::kMinimumContext, m.max_context)), "Gi"),
+        Fixed(MinGpuMemory(m, gpu::Widths::Of(dtype_bytes)), "Gi"),
         m.gated ? "yes" : "no"};
     if (output == "wide") {
       row.insert(row.begin() + 1, m.repo);

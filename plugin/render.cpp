@@ -146,6 +146,7 @@ gpu::ServerConfig ServerConfigOf(const DeploySpec& s) {
   c.served_name = s.model.name;
   c.tensor_parallel = s.plan.tp;
   c.max_model_len = s.plan.context;
+  c.batch = s.plan.batch;
   c.gpu_memory_utilization = s.utilization;
   c.dtype = s.dtype;
   c.quantization = s.quantization;

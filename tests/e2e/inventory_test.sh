@@ -117,6 +117,26 @@ run kubectl lm nodes -o xml
 expect_rc 1
 expect_err_lines 1
 
+test_case "the batch budget: smaller on the L4 for a longer context, shown term by term, passed to the server"
+run kubectl lm models qwen2.5-7b --node gpu-l4-0
+expect_rc 0
+expect_out_contains "batch 1024 tokens x 128 seqs (less than vLLM's 2048 on this GPU, for a longer context)"
+expect_out_contains "Per GPU:   14.5 GiB weights + 3.0 GiB overhead + 0.3 GiB activations + 0.1 GiB logits + 1.0 GiB CUDA graphs"
+run kubectl lm models qwen2.5-7b --node gpu-l4-0 --max-num-batched-tokens 4096
+expect_rc 0
+expect_out_contains "batch 4096 tokens x 512 seqs (--max-num-batched-tokens)"
+run kubectl lm deploy qwen2.5-7b --node gpu-l4-0 --max-num-batched-tokens 4096 --dry-run=client -o json
+expect_rc 0
+[[ $OUT == *'"--max-num-batched-tokens",'*'"4096",'*'"--max-num-seqs",'*'"512"'* ]] || fail "the rendered server lacks the batch budget"
+before=$(snapshot)
+run kubectl lm deploy qwen2.5-7b --server-arg=--max-num-seqs=64
+expect_rc 1
+expect_err_contains "--max-num-seqs"
+run kubectl lm deploy qwen2.5-7b --max-num-batched-tokens 10
+expect_rc 1
+expect_err_contains 'invalid --max-num-batched-tokens "10": use a whole number from 64 to 1048576'
+expect_eq "$(snapshot)" "$before"
+
 test_case "a custom model described by its shape is planned like a catalog one"
 run kubectl lm models org/My-Model-7B --params 7.2 --layers 32 --heads 32 --kv-heads 8 --head-dim 128 --max-context 32768
 expect_rc 0

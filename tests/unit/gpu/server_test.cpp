@@ -18,6 +18,7 @@ ServerConfig Base() {
   c.model = "microsoft/Phi-3-mini-4k-instruct";
   c.served_name = "phi-3-mini-4k";
   c.max_model_len = 4096;
+  c.batch = {2048, 256};
   return c;
 }
 
@@ -28,7 +29,7 @@ BOOST_AUTO_TEST_SUITE(server_command)
 BOOST_AUTO_TEST_CASE(tp1_at_the_planned_context) {
   BOOST_CHECK_EQUAL(Line(Base()),
                     "vllm serve microsoft/Phi-3-mini-4k-instruct --served-model-name phi-3-mini-4k "
-                    "--tensor-parallel-size 1 --max-model-len 4096 --gpu-memory-utilization 0.90 --dtype bfloat16 "
+                    "--tensor-parallel-size 1 --max-model-len 4096 --max-num-batched-tokens 2048 --max-num-seqs 256 --gpu-memory-utilization 0.90 --dtype bfloat16 "
                     "--host 0.0.0.0 --port 8000");
 }
 
@@ -39,9 +40,11 @@ BOOST_AUTO_TEST_CASE(tp4_custom_context_and_utilization) {
   c.tensor_parallel = 4;
   c.max_model_len = 32768;
   c.gpu_memory_utilization = 0.85;
+  c.batch = {8192, 1024};
   BOOST_CHECK_EQUAL(Line(c),
                     "vllm serve meta-llama/Llama-3.3-70B-Instruct --served-model-name llama-3.3-70b "
-                    "--tensor-parallel-size 4 --max-model-len 32768 --gpu-memory-utilization 0.85 --dtype bfloat16 "
+                    "--tensor-parallel-size 4 --max-model-len 32768 --max-num-batched-tokens 8192 --max-num-seqs 1024 "
+                    "--gpu-memory-utilization 0.85 --dtype bfloat16 "
                     "--host 0.0.0.0 --port 8000");
 }
 
@@ -52,7 +55,7 @@ BOOST_AUTO_TEST_CASE(mistral_format) {
   c.mistral_format = true;
   BOOST_CHECK_EQUAL(Line(c),
                     "vllm serve mistralai/Mistral-7B-Instruct-v0.3 --served-model-name mistral-7b "
-                    "--tensor-parallel-size 1 --max-model-len 4096 --gpu-memory-utilization 0.90 --dtype bfloat16 "
+                    "--tensor-parallel-size 1 --max-model-len 4096 --max-num-batched-tokens 2048 --max-num-seqs 256 --gpu-memory-utilization 0.90 --dtype bfloat16 "
                     "--tokenizer-mode mistral --config-format mistral --load-format mistral --host 0.0.0.0 --port 8000");
 }
 
@@ -60,11 +63,11 @@ BOOST_AUTO_TEST_CASE(quantization_float16_and_extra_args_last) {
   ServerConfig c = Base();
   c.dtype = "float16";
   c.quantization = "awq";
-  c.extra_args = {"--enable-prefix-caching", "--max-num-seqs=64"};
+  c.extra_args = {"--enable-prefix-caching", "--kv-cache-dtype=fp8"};
   BOOST_CHECK_EQUAL(Line(c),
                     "vllm serve microsoft/Phi-3-mini-4k-instruct --served-model-name phi-3-mini-4k "
-                    "--tensor-parallel-size 1 --max-model-len 4096 --gpu-memory-utilization 0.90 --dtype float16 "
-                    "--quantization awq --host 0.0.0.0 --port 8000 --enable-prefix-caching --max-num-seqs=64");
+                    "--tensor-parallel-size 1 --max-model-len 4096 --max-num-batched-tokens 2048 --max-num-seqs 256 --gpu-memory-utilization 0.90 --dtype float16 "
+                    "--quantization awq --host 0.0.0.0 --port 8000 --enable-prefix-caching --kv-cache-dtype=fp8");
 }
 
 BOOST_AUTO_TEST_CASE(no_context_leaves_the_models_own) {
@@ -73,12 +76,20 @@ BOOST_AUTO_TEST_CASE(no_context_leaves_the_models_own) {
   BOOST_CHECK(Line(c).find("--max-model-len") == std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(no_batch_budget_leaves_vllms_own) {
+  ServerConfig c = Base();
+  c.batch = {};
+  BOOST_CHECK(Line(c).find("--max-num-batched-tokens") == std::string::npos);
+  BOOST_CHECK(Line(c).find("--max-num-seqs") == std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(planned_options_are_recognised_in_every_spelling) {
-  for (const char* a : {"--dtype", "--dtype=half", "--max_model_len=9", "-tp", "-q=awq", "--port", "--host=::"}) {
+  for (const char* a : {"--dtype", "--dtype=half", "--max_model_len=9", "-tp", "-q=awq", "--port", "--host=::",
+                        "--max-num-seqs=64", "--max_num_batched_tokens"}) {
     BOOST_TEST_CONTEXT(a) { BOOST_CHECK(PlannedServerOption(a).has_value()); }
   }
   BOOST_CHECK_EQUAL(*PlannedServerOption("--max_model_len=9"), "--max-model-len");
-  for (const char* a : {"--enable-prefix-caching", "--max-num-seqs=64", "--kv-cache-dtype=fp8", "value"}) {
+  for (const char* a : {"--enable-prefix-caching", "--kv-cache-dtype=fp8", "value"}) {
     BOOST_TEST_CONTEXT(a) { BOOST_CHECK(!PlannedServerOption(a).has_value()); }
   }
 }
