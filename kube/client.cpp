@@ -212,6 +212,13 @@ void Client::NoteWarnings(const HttpResponse& resp) {
 
 Result<HttpResponse> Client::Do(const std::string& method, const std::string& path, const std::string& body,
                                 const std::string& content_type, const ChunkSink* sink) {
+  auto r = Exchange(method, path, body, content_type, sink);
+  if (!r.ok() || (r->status >= 200 && r->status < 300)) return r;
+  return DecodeApiError(r->status, r->body, method + " " + path);
+}
+
+Result<HttpResponse> Client::Exchange(const std::string& method, const std::string& path, const std::string& body,
+                                      const std::string& content_type, const ChunkSink* sink) {
   bool reauthenticated = false;
   int retries = 0;
   const auto deadline = deps_.clock() + options_.timeout;
@@ -258,7 +265,7 @@ Result<HttpResponse> Client::Do(const std::string& method, const std::string& pa
       deps_.sleep(std::chrono::seconds(wait));
       continue;
     }
-    return DecodeApiError(resp.status, resp.body, method + " " + path);
+    return r;
   }
 }
 

@@ -96,6 +96,12 @@ class Client {
   Result<HttpResponse> Do(const std::string& method, const std::string& path, const std::string& body,
                           const std::string& content_type, const ChunkSink* sink = nullptr);
 
+  // The same, with a non-2xx answer returned as it came (after the same
+  // re-authentication and Retry-After waits): for a server behind the
+  // service proxy, whose answers are its own, not the API server's.
+  Result<HttpResponse> Exchange(const std::string& method, const std::string& path, const std::string& body,
+                                const std::string& content_type, const ChunkSink* sink = nullptr);
+
   // The API server's service proxy path for a service port.
   static std::string ServiceProxyPath(const std::string& ns, const std::string& service, const std::string& port,
                                       const std::string& path);

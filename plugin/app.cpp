@@ -50,13 +50,15 @@ Deps SystemDeps() {
 App::App(const Deps& d, GlobalOptions g)
     : deps(d), out(*d.out), err(*d.err), in(*d.in), global(std::move(g)), log(global.verbosity, d.err) {}
 
-kube::Result<std::unique_ptr<kube::Client>> App::Connect() const {
+kube::Result<std::unique_ptr<kube::Client>> App::Connect() const { return Connect(global.request_timeout); }
+
+kube::Result<std::unique_ptr<kube::Client>> App::Connect(std::chrono::milliseconds timeout) const {
   auto config = kube::Load({global.kubeconfig}, *deps.fs, deps.env);
   if (!config.ok()) return config.status();
   auto cc = kube::Select(*config, global.overrides, *deps.fs, deps.env);
   if (!cc.ok()) return cc.status();
   kube::ClientOptions options;
-  options.timeout = global.request_timeout;
+  options.timeout = timeout;
   if (auto t = deps.env("KUBECTL_LM_EXEC_TIMEOUT"); t && !t->empty()) {
     auto d = ParseTimeout(*t);
     if (!d.ok() || d->count() <= 0) {

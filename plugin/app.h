@@ -53,6 +53,8 @@ struct App {
   // Loads the kubeconfig, applies the global flags and returns a client.
   // Touches no network: the first request does.
   kube::Result<std::unique_ptr<kube::Client>> Connect() const;
+  // The same, with each request bounded by `timeout` instead of --request-timeout.
+  kube::Result<std::unique_ptr<kube::Client>> Connect(std::chrono::milliseconds timeout) const;
   std::chrono::system_clock::time_point Now() const { return deps.clock(); }
 };
 

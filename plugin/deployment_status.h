@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include "kube/client.h"
 #include "kube/status.h"
 #include "plugin/phase.h"
+#include "plugin/probe.h"
 
 namespace lm {
 
@@ -28,6 +30,9 @@ struct DeploymentStatus {
   // The last lines the crashed server wrote, when a pod crash-loops or was
   // OOMKilled (filled for one NAME only).
   std::vector<std::string> last_log;
+  // Whether the server answered a completion, when it was asked (Ready
+  // pods only): if not, the phase is Unhealthy with the reason.
+  std::optional<ProbeResult> probe;
 };
 
 // The Deployments that kubectl lm deploy made in `ns` ("" = every
@@ -36,7 +41,12 @@ struct DeploymentStatus {
 kube::Result<std::vector<DeploymentStatus>> GatherStatus(kube::Client& client, const std::string& ns,
                                                         const std::string& name, bool with_events);
 
-// Polls until the deployment is Ready (OK), fails (ImagePullBackOff,
+// Asks each deployment whose pods are all Ready for one completion
+// (ProbeServer), each bounded by --request-timeout or kProbeTimeout; one that
+// does not answer becomes Unhealthy, with the reason.
+void ProbeReady(App& app, std::vector<DeploymentStatus>& items);
+
+// Polls until the deployment is Ready and answers (OK), fails (ImagePullBackOff,
 // CrashLoopBackOff, OOMKilled: an error with the reason), or `timeout`
 // passes (an error with the last reason). Prints each new phase on stderr.
 kube::Status WaitForReady(App& app, kube::Client& client, const std::string& ns, const std::string& name,

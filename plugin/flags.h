@@ -54,9 +54,10 @@ std::optional<double> ParsePositive(const std::string& text, double max);
 // `invalid --name "value": how` , the usual wording of a bad value.
 std::string Invalid(const std::string& name, const std::string& value, const std::string& how);
 
-// A switch stored in a bool field.
-template <class Options>
-Flag<Options> SwitchFlag(FlagInfo info, bool Options::*field) {
+// A switch stored in a bool field, or an optional<bool> one (unset: the
+// command's own default).
+template <class Options, class Field>
+Flag<Options> SwitchFlag(FlagInfo info, Field Options::*field) {
   return {std::move(info), [field](Options& o, const std::string& v) {
             o.*field = v == "true";
             return std::string();

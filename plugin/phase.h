@@ -19,7 +19,8 @@ struct PodState {
 
 struct Phase {
   // Pending, Pulling, Starting, ImagePullBackOff, CrashLoopBackOff,
-  // OOMKilled, Loading, Ready, ScaledDown.
+  // OOMKilled, Loading, Ready, ScaledDown; and Unhealthy, when the pods
+  // are Ready but the server did not answer a probe (status, deploy --wait).
   std::string phase;
   std::string reason;
   int ready_replicas = 0;

@@ -115,6 +115,25 @@ kube::Result<std::vector<DeploymentStatus>> GatherStatus(kube::Client& client, c
   return out;
 }
 
+void ProbeReady(App& app, std::vector<DeploymentStatus>& items) {
+  std::unique_ptr<kube::Client> client;
+  const std::chrono::milliseconds bound =
+      app.global.request_timeout.count() > 0 ? app.global.request_timeout : std::chrono::milliseconds(kProbeTimeout);
+  for (DeploymentStatus& d : items) {
+    if (d.phase.phase != "Ready") continue;
+    if (!client) {
+      auto c = app.Connect(bound);
+      if (!c.ok()) return;  // the same kubeconfig just worked: not reached
+      client = std::move(*c);
+    }
+    d.probe = ProbeServer(*client, app.deps.clock, bound, d.namespace_, d.name, d.model);
+    if (!d.probe->answered) {
+      d.phase.phase = "Unhealthy";
+      d.phase.reason = d.probe->reason;
+    }
+  }
+}
+
 kube::Status WaitForReady(App& app, kube::Client& client, const std::string& ns, const std::string& name,
                           std::chrono::seconds timeout) {
   auto deadline = app.Now() + timeout;
@@ -123,6 +142,8 @@ kube::Status WaitForReady(App& app, kube::Client& client, const std::string& ns,
     auto st = GatherStatus(client, ns, name, true);
     if (!st.ok()) return st.status();
     if (st->empty()) return Status(Kind::kNotFound, "deployment " + name + " disappeared while waiting");
+    // Ready pods are not yet a server that answers: ask it (Unhealthy until it does).
+    ProbeReady(app, *st);
     const Phase& p = st->front().phase;
     std::string line = p.phase + (p.reason.empty() ? "" : ": " + p.reason);
     if (line != last) {
@@ -130,7 +151,8 @@ kube::Status WaitForReady(App& app, kube::Client& client, const std::string& ns,
       last = line;
     }
     if (p.phase == "Ready") {
-      app.err << name << " is ready at " << st->front().endpoint << " (kubectl lm chat " << name << " \"hello\")\n";
+      app.err << name << " is ready at " << st->front().endpoint << " (answered in "
+              << st->front().probe->milliseconds << " ms; kubectl lm chat " << name << " \"hello\")\n";
       return Status::Ok();
     }
     if (p.phase == "ImagePullBackOff" || p.phase == "CrashLoopBackOff" || p.phase == "OOMKilled") {
@@ -147,6 +169,7 @@ namespace {
 
 struct StatusOptions {
   bool all = false, watch = false;
+  std::optional<bool> probe;  // default: for one NAME only
   std::string output;
 };
 
@@ -172,6 +195,7 @@ kube::Status RunStatus(App& app, StatusOptions& o, const std::vector<std::string
       }
     }
     if (!name.empty()) AddLastLog(**client, items->front());
+    if (o.probe.value_or(!name.empty())) ProbeReady(app, *items);
     std::string text = RenderStatus(*items, name, output, all, app.Now());
     if (text != previous) {
       app.out << text << std::flush;
@@ -190,6 +214,10 @@ Command StatusCommand() {
       {SwitchFlag<StatusOptions>({"all-namespaces", 'A', "", "every namespace"}, &StatusOptions::all),
        SwitchFlag<StatusOptions>({"watch", 'w', "", "print again whenever it changes (every 2 s)"},
                                  &StatusOptions::watch),
+       SwitchFlag<StatusOptions>({"probe", 0, "",
+                                  "ask each Ready server for a one-token completion; Unhealthy if it does not answer "
+                                  "(default: for one NAME)"},
+                                 &StatusOptions::probe),
        OutputFlag({"json", "yaml", "wide"}, &StatusOptions::output)},
       {0, 1, ""}, RunStatus);
 }

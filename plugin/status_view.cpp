@@ -22,18 +22,26 @@ json::object ToJson(const DeploymentStatus& d) {
   }
   json::array nodes;
   for (const auto& n : d.nodes) nodes.push_back(json::string(n));
-  return {{"name", d.name}, {"namespace", d.namespace_}, {"model", d.model}, {"repo", d.repo},
+  json::object o{{"name", d.name}, {"namespace", d.namespace_}, {"model", d.model}, {"repo", d.repo},
           {"phase", d.phase.phase}, {"reason", d.phase.reason}, {"ready", d.phase.phase == "Ready"},
           {"readyReplicas", d.phase.ready_replicas}, {"replicas", d.phase.replicas}, {"gpus", d.gpus},
           {"nodes", std::move(nodes)}, {"endpoint", d.endpoint}, {"created", d.created}, {"plan", d.plan},
           {"pods", std::move(pods)}, {"lastLogLines", json::array(d.last_log.begin(), d.last_log.end())}};
+  if (d.probe) {
+    json::object probe{{"answered", d.probe->answered}};
+    if (d.probe->answered) probe["milliseconds"] = d.probe->milliseconds;
+    else probe["reason"] = d.probe->reason;
+    o["probe"] = std::move(probe);
+  }
+  return o;
 }
 
 void PrintDetail(std::ostream& o, const DeploymentStatus& d) {
   o << "Name:       " << d.name << "\n"
     << "Namespace:  " << d.namespace_ << "\n"
     << "Model:      " << d.model << " (" << d.repo << ")\n"
-    << "Phase:      " << d.phase.phase << "\n";
+    << "Phase:      " << d.phase.phase
+    << (d.probe && d.probe->answered ? " (answered in " + std::to_string(d.probe->milliseconds) + " ms)" : "") << "\n";
   if (!d.phase.reason.empty()) o << "Reason:     " << d.phase.reason << "\n";
   o << "Ready:      " << d.phase.ready_replicas << "/" << d.phase.replicas << "\n"
     << "Plan:       " << d.plan << "\n"

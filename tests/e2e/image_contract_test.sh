@@ -8,7 +8,6 @@ set -euo pipefail
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 DOCKERFILE=$(dirname "$0")/../../manifests/image/Dockerfile
-json_get() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
 models=$(kubectl lm models -o json | json_get '" ".join(i["name"] for i in d["items"])')
 export HF_TOKEN=hf_e2e_contract_check

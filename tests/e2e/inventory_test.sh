@@ -5,7 +5,6 @@ set -euo pipefail
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-json_get() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
 test_case "nodes lists the GPU nodes as a table"
 run kubectl lm nodes

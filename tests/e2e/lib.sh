@@ -33,6 +33,9 @@ expect_out_lacks() { [[ $OUT != *"$1"* ]] || fail "stdout should not contain: $1
 expect_err_contains() { [[ $ERR == *"$1"* ]] || fail "stderr should contain: $1"; }
 expect_err_lacks() { [[ $ERR != *"$1"* ]] || fail "stderr should not contain: $1"; }
 expect_err_lines() { [ "$(printf '%s\n' "$ERR" | grep -c .)" -eq "$1" ] || fail "stderr should have $1 line(s)"; }
+# json_get EXPR: EXPR in Python, over the JSON document on stdin as d.
+json_get() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+
 expect_eq() { [ "$1" == "$2" ] || fail "expected '$2', got '$1' ${3:-}"; }
 
 # hold_h100 NAMESPACE REPLICAS: a Deployment e2e-hold-h100 whose REPLICAS

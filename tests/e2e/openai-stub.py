@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """A stand-in for the model server in e2e tests: the OpenAI chat completions
 API, streamed (server-sent events) or not, and /health. It records each
-request body to REQUEST_LOG, one JSON document per line.
+request body to REQUEST_LOG, one JSON document per line. MODE_FILE, read at
+each request, makes it misbehave: "500" answers with status 500 and vLLM's
+error body (vllm/entrypoints/openai/protocol.py ErrorResponse), "hang"
+never answers.
 
-usage: openai-stub.py ADDRESS PORT REQUEST_LOG
+usage: openai-stub.py ADDRESS PORT REQUEST_LOG [MODE_FILE]
 """
 import http.server
 import json
@@ -12,6 +15,15 @@ import sys
 import time
 
 ADDRESS, PORT, REQUEST_LOG = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+MODE_FILE = sys.argv[4] if len(sys.argv) > 4 else "/dev/null"
+
+
+def mode():
+    try:
+        with open(MODE_FILE) as f:
+            return f.read().strip()
+    except OSError:
+        return ""
 WORDS = ["Hello", " from", " the", " stub", " server."]
 
 
@@ -33,6 +45,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
         request = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         with open(REQUEST_LOG, "a") as log:
             log.write(json.dumps(request) + "\n")
+        if mode() == "hang":
+            time.sleep(3600)
+            return
+        if mode() == "500":
+            body = json.dumps({"object": "error", "message": "the stand-in was told to fail (MODE_FILE says 500)",
+                               "type": "InternalServerError", "param": None, "code": 500}).encode()
+            self.send_response(500)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
         if request.get("stream"):
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")

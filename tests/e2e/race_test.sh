@@ -10,7 +10,6 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 
 labels() { kubectl get nodes -o 'jsonpath={range .items[*]}{.metadata.name} {.metadata.labels}{"\n"}{end}'; }
-json_get() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
 T=$(mktemp -d)
 SERVER_PID=""

@@ -319,6 +319,36 @@ BOOST_AUTO_TEST_CASE(wait_gives_up_at_the_timeout_on_the_fake_clock) {
   BOOST_CHECK(err.str().find("error: phi-3-mini is not ready after 10s: Pending: ") != std::string::npos);
 }
 
+// Ready pods are not yet an answer: --wait probes (ProbeServer) until the
+// server answers. fx-pend (captured) with one replica and its Ready pod.
+BOOST_AUTO_TEST_CASE(wait_waits_for_an_answer_not_for_ready_pods) {
+  json::value d = harness::Testdata("deployment-pending.json");
+  d.at("spec").as_object()["replicas"] = 1;
+  api.On("GET", "/apis/apps/v1/namespaces/ml/deployments", 200, harness::ListOf({d}));
+  json::array pods;
+  const json::value pending = harness::Testdata("pods-pending.json");
+  for (const auto& p : pending.at("items").as_array()) {
+    if (p.at("spec").as_object().contains("nodeName")) pods.push_back(p);
+  }
+  api.On("GET", "/api/v1/namespaces/ml/pods", 200, harness::ListOf(pods));
+  api.On("GET", "/api/v1/namespaces/ml/events", 200, harness::ListOf({}));
+  const std::string probe = "/api/v1/namespaces/default/services/fx-pend:http/proxy/v1/completions";
+  // Two refusals (no server behind the pod yet), then an answer.
+  api.On("POST", probe, 200, json::object{{"choices", json::array{json::object{{"text", "x"}}}}});
+  api.On("POST", probe, 503,
+         harness::StatusBody(503, "ServiceUnavailable",
+                             "error trying to reach service: dial tcp 10.0.0.5:8000: connect: connection refused"),
+         2);
+  BOOST_REQUIRE_MESSAGE(Run({"deploy", "phi-3-mini", "--wait"}) == 0, err.str());
+  BOOST_CHECK(err.str().find(": Unhealthy: error trying to reach service: dial tcp 10.0.0.5:8000: connect: connection "
+                             "refused\n") != std::string::npos);
+  BOOST_CHECK(err.str().find(" is ready at http://fx-pend.default.svc/v1 (answered in 0 ms;") != std::string::npos);
+  BOOST_CHECK_EQUAL(slept.size(), 2u);
+  size_t probes = 0;
+  for (const auto& c : api.Calls()) probes += c.find(probe) != std::string::npos;
+  BOOST_CHECK_EQUAL(probes, 3u);
+}
+
 BOOST_AUTO_TEST_CASE(client_dry_run_sends_only_reads) {
   BOOST_CHECK_EQUAL(Run({"deploy", "phi-3-mini", "--dry-run=client"}), 0);
   BOOST_CHECK(api.Writes().empty());

@@ -1,0 +1,27 @@
+// Whether a model server answers: one tiny completion through the API
+// server's service proxy. A pod's readiness says only that vLLM's /health
+// answers; this says that the model does.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "kube/client.h"
+
+namespace lm {
+
+// The bound of one probe when --request-timeout does not give one.
+inline constexpr std::chrono::seconds kProbeTimeout{10};
+
+struct ProbeResult {
+  bool answered = false;
+  long long milliseconds = 0;  // until the answer, when answered
+  std::string reason;          // why not, in one line
+};
+
+// POST /v1/completions {"model": MODEL, "prompt": "Hi", "max_tokens": 1} to
+// the Service `service`'s "http" port in `ns`; `client` carries `bound`.
+ProbeResult ProbeServer(kube::Client& client, const kube::Clock& clock, std::chrono::milliseconds bound,
+                        const std::string& ns, const std::string& service, const std::string& model);
+
+}  // namespace lm
