@@ -13,6 +13,7 @@
 #include "kube/status.h"
 #include "plugin/phase.h"
 #include "plugin/probe.h"
+#include "plugin/timeline.h"
 
 namespace lm {
 
@@ -33,6 +34,10 @@ struct DeploymentStatus {
   // Whether the server answered a completion, when it was asked (Ready
   // pods only): if not, the phase is Unhealthy with the reason.
   std::optional<ProbeResult> probe;
+  // How the start of one of its pods went (status NAME, deploy --wait).
+  std::optional<Timeline> timeline;
+  // What the timeline is read from, kept when events were asked for.
+  std::vector<boost::json::object> pod_objects, events;
 };
 
 // The Deployments that kubectl lm deploy made in `ns` ("" = every
@@ -40,6 +45,11 @@ struct DeploymentStatus {
 // `with_events`. An empty result is not an error.
 kube::Result<std::vector<DeploymentStatus>> GatherStatus(kube::Client& client, const std::string& ns,
                                                         const std::string& name, bool with_events);
+
+// Reads the start of `d`'s least advanced pod: its events, and its server's
+// log (GET .../log?timestamps=true, its first 256 KiB, where vLLM's start
+// is). A starting server's phase reason becomes its running step.
+void AddTimeline(App& app, kube::Client& client, DeploymentStatus& d);
 
 // Asks each deployment whose pods are all Ready for one completion
 // (ProbeServer), each bounded by --request-timeout or kProbeTimeout; one that

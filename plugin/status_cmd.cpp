@@ -91,6 +91,12 @@ kube::Result<std::vector<DeploymentStatus>> GatherStatus(kube::Client& client, c
     s.endpoint = "http://" + s.name + "." + s.namespace_ + ".svc/v1";
     const auto& mine = pods[s.namespace_ + "/" + s.name];
     s.phase = DerivePhase(d, mine, events);
+    if (with_events) {
+      s.pod_objects = mine;
+      for (const auto& e : events) {
+        if (Str(Obj(&e, "involvedObject"), "name").rfind(s.name + "-", 0) == 0) s.events.push_back(e);
+      }
+    }
     for (const auto& p : s.phase.pods) {
       if (!p.node.empty() && std::find(s.nodes.begin(), s.nodes.end(), p.node) == s.nodes.end()) s.nodes.push_back(p.node);
     }
@@ -113,6 +119,61 @@ kube::Result<std::vector<DeploymentStatus>> GatherStatus(kube::Client& client, c
     out.push_back(std::move(s));
   }
   return out;
+}
+
+namespace {
+
+// The first 256 KiB of a log hold vLLM's whole start; a long-running
+// server's later lines are requests.
+constexpr int kStartupLogBytes = 256 * 1024;
+
+bool ContainerStarted(const json::object& pod) {
+  const json::value* cs = Obj(&pod, "status") ? Obj(&pod, "status")->if_contains("containerStatuses") : nullptr;
+  if (!cs || !cs->is_array()) return false;
+  for (const auto& c : cs->as_array()) {
+    const json::object* state = Obj(c.if_object(), "state");
+    if (Obj(state, "running") || Obj(state, "terminated") || kube::IntField(c.if_object(), "restartCount") > 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string StepPhrase(const TimelineStep& step, const Timeline& t) {
+  std::string s = step.name + (step.took ? " for " + ShortDuration(*step.took) : "");
+  if (!t.progress.empty()) s += " (" + t.progress + ")";
+  return s;
+}
+
+}  // namespace
+
+void AddTimeline(App& app, kube::Client& client, DeploymentStatus& d) {
+  if (d.pod_objects.empty()) return;
+  // The least advanced pod: the one whose phase is the deployment's.
+  const json::object* pod = &d.pod_objects.front();
+  for (size_t i = 0; i < d.phase.pods.size() && i < d.pod_objects.size(); ++i) {
+    if (d.phase.pods[i].phase == d.phase.phase) {
+      for (const auto& o : d.pod_objects) {
+        if (Str(Obj(&o, "metadata"), "name") == d.phase.pods[i].name) pod = &o;
+      }
+      break;
+    }
+  }
+  std::optional<gpu::ServerStartup> server;
+  if (ContainerStarted(*pod)) {
+    auto r = client.Do("GET", "/api/v1/namespaces/" + d.namespace_ + "/pods/" + Str(Obj(pod, "metadata"), "name") +
+                                  "/log?container=server&timestamps=true&limitBytes=" +
+                                  std::to_string(kStartupLogBytes), "", "");
+    if (r.ok()) server = gpu::ReadStartup(gpu::SplitTimestampedLog(r->body));  // no log: the timeline says less
+  }
+  d.timeline = BuildTimeline(*pod, d.events, server, app.Now());
+  const Timeline& t = *d.timeline;
+  if (d.phase.phase != "Loading" && d.phase.phase != "Starting") return;
+  if (!t.failure.empty()) {
+    d.phase.reason = t.failure;
+  } else if (!t.steps.empty() && t.steps.back().running) {
+    d.phase.reason = StepPhrase(t.steps.back(), t);
+  }
 }
 
 void ProbeReady(App& app, std::vector<DeploymentStatus>& items) {
@@ -143,12 +204,19 @@ kube::Status WaitForReady(App& app, kube::Client& client, const std::string& ns,
     if (!st.ok()) return st.status();
     if (st->empty()) return Status(Kind::kNotFound, "deployment " + name + " disappeared while waiting");
     // Ready pods are not yet a server that answers: ask it (Unhealthy until it does).
+    AddTimeline(app, client, st->front());
     ProbeReady(app, *st);
     const Phase& p = st->front().phase;
     std::string line = p.phase + (p.reason.empty() ? "" : ": " + p.reason);
-    if (line != last) {
+    // A new line when the server moves to another step or shows other
+    // progress, not each time the running step's clock ticks.
+    const Timeline* t = st->front().timeline ? &*st->front().timeline : nullptr;
+    const std::string key = t && !t->steps.empty() && t->steps.back().running
+                                ? p.phase + "|" + t->steps.back().name + "|" + t->progress
+                                : line;
+    if (key != last) {
       app.err << name << ": " << line << "\n";
-      last = line;
+      last = key;
     }
     if (p.phase == "Ready") {
       app.err << name << " is ready at " << st->front().endpoint << " (answered in "
@@ -194,7 +262,10 @@ kube::Status RunStatus(App& app, StatusOptions& o, const std::vector<std::string
         return Status::Ok();
       }
     }
-    if (!name.empty()) AddLastLog(**client, items->front());
+    if (!name.empty()) {
+      AddLastLog(**client, items->front());
+      AddTimeline(app, **client, items->front());
+    }
     if (o.probe.value_or(!name.empty())) ProbeReady(app, *items);
     std::string text = RenderStatus(*items, name, output, all, app.Now());
     if (text != previous) {

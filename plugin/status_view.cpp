@@ -1,5 +1,6 @@
 #include "plugin/views.h"
 
+#include <cstdio>
 #include <sstream>
 
 #include <boost/algorithm/string/join.hpp>
@@ -14,6 +15,23 @@ namespace {
 
 std::string JoinNodes(const std::vector<std::string>& v) { return v.empty() ? "<none>" : boost::algorithm::join(v, ","); }
 
+json::object TimelineJson(const Timeline& t) {
+  json::array steps;
+  for (const auto& s : t.steps) {
+    json::object step{{"name", s.name}, {"running", s.running}};
+    if (s.took) step["seconds"] = s.took->count();
+    if (s.reported_seconds) step["reportedSeconds"] = *s.reported_seconds;
+    if (!s.detail.empty()) step["detail"] = s.detail;
+    steps.push_back(std::move(step));
+  }
+  json::object o{{"pod", t.pod}, {"steps", std::move(steps)}, {"serverReady", t.ready}};
+  if (!t.failure.empty()) o["failure"] = t.failure;
+  if (!t.progress.empty()) o["progress"] = t.progress;
+  if (t.remaining_seconds) o["remainingSeconds"] = *t.remaining_seconds;
+  if (t.quiet) o["logQuietSeconds"] = t.quiet->count();
+  return o;
+}
+
 json::object ToJson(const DeploymentStatus& d) {
   json::array pods;
   for (const auto& p : d.phase.pods) {
@@ -27,6 +45,7 @@ json::object ToJson(const DeploymentStatus& d) {
           {"readyReplicas", d.phase.ready_replicas}, {"replicas", d.phase.replicas}, {"gpus", d.gpus},
           {"nodes", std::move(nodes)}, {"endpoint", d.endpoint}, {"created", d.created}, {"plan", d.plan},
           {"pods", std::move(pods)}, {"lastLogLines", json::array(d.last_log.begin(), d.last_log.end())}};
+  if (d.timeline) o["timeline"] = TimelineJson(*d.timeline);
   if (d.probe) {
     json::object probe{{"answered", d.probe->answered}};
     if (d.probe->answered) probe["milliseconds"] = d.probe->milliseconds;
@@ -34,6 +53,40 @@ json::object ToJson(const DeploymentStatus& d) {
     o["probe"] = std::move(probe);
   }
   return o;
+}
+
+// What the DETAIL column says of a step.
+std::string StepDetail(const TimelineStep& s, const Timeline& t, bool last) {
+  std::string d = s.detail;
+  auto add = [&](const std::string& more) { d += (d.empty() ? "" : "; ") + more; };
+  if (s.reported_seconds && s.detail.empty()) {
+    char b[48];
+    std::snprintf(b, sizeof b, "vLLM: %.1f s", *s.reported_seconds);
+    add(b);
+  }
+  if (s.running && last) {
+    add("running");
+    if (!t.progress.empty()) add(t.progress);
+    if (t.remaining_seconds) add("about " + ShortDuration(std::chrono::seconds(static_cast<long long>(*t.remaining_seconds))) + " left");
+    if (t.quiet && t.quiet->count() >= 60) add("no new log line for " + ShortDuration(*t.quiet));
+    if (s.name == "download weights") add("vLLM logs no progress while it downloads");
+  }
+  return d;
+}
+
+void PrintTimeline(std::ostream& o, const Timeline& t) {
+  o << "\nStart-up of " << t.pod << ":\n";
+  std::vector<std::vector<std::string>> rows;
+  for (size_t i = 0; i < t.steps.size(); ++i) {
+    const auto& s = t.steps[i];
+    rows.push_back({s.name, s.took ? ShortDuration(*s.took) + (s.running ? "+" : "") : "-",
+                    StepDetail(s, t, i + 1 == t.steps.size())});
+  }
+  std::ostringstream table;
+  PrintTable(table, {"STEP", "TOOK", "DETAIL"}, rows);
+  std::istringstream lines(table.str());
+  for (std::string line; std::getline(lines, line);) o << "  " << line << "\n";
+  if (!t.failure.empty()) o << "  failed: " << t.failure << "\n";
 }
 
 void PrintDetail(std::ostream& o, const DeploymentStatus& d) {
@@ -47,6 +100,7 @@ void PrintDetail(std::ostream& o, const DeploymentStatus& d) {
     << "Plan:       " << d.plan << "\n"
     << "GPU nodes:  " << (d.labelled_nodes.empty() ? "<none>" : d.labelled_nodes) << " (passed the memory check)\n"
     << "Endpoint:   " << d.endpoint << " (kubectl lm chat " << d.name << " \"hello\")\n";
+  if (d.timeline && !d.timeline->steps.empty()) PrintTimeline(o, *d.timeline);
   if (!d.last_log.empty()) {
     o << "Last log lines of the crashed server:\n";
     for (const auto& l : d.last_log) o << "  " << l << "\n";
