@@ -74,7 +74,9 @@ class Reader {
     if (Has(text, "Starting to load model")) Begin(kEngine, l.time);
     if (Has(text, "Using model weights format")) Begin(kDownload, l.time);
     if (Has(text, "Time spent downloading weights for")) {
-      Finish(kDownload, l.time, NumberAfter(text.substr(text.rfind(": ")), ": "), "");
+      const size_t colon = text.rfind(": ");  // after the repo id, which has no ": "
+      Finish(kDownload, l.time, colon == std::string_view::npos ? std::nullopt : NumberAfter(text.substr(colon), ": "),
+             "");
     }
     if (Has(text, "Loading safetensors checkpoint shards:")) {
       Begin(kLoad, l.time);
@@ -92,13 +94,15 @@ class Reader {
       if (s) compile_seconds_ = s;
     }
     if (Has(text, "GPU KV cache size:")) {
-      std::string tokens(text.substr(text.find("GPU KV cache size:") + 19));
+      constexpr std::string_view kMarker = "GPU KV cache size:";
+      std::string tokens(text.substr(text.find(kMarker) + kMarker.size()));
+      while (!tokens.empty() && tokens.front() == ' ') tokens.erase(0, 1);
       while (!tokens.empty() && (tokens.back() == ' ' || tokens.back() == '\r')) tokens.pop_back();
-      std::string detail = "KV cache " + tokens;
+      std::string detail = tokens.empty() ? "" : "KV cache " + tokens;
       if (compile_seconds_) {
         char b[48];
-        std::snprintf(b, sizeof b, "torch.compile %.1f s; ", *compile_seconds_);
-        detail = b + detail;
+        std::snprintf(b, sizeof b, "torch.compile %.1f s", *compile_seconds_);
+        detail = b + (detail.empty() ? "" : "; " + detail);
       }
       Finish(kCompile, l.time, std::nullopt, detail);
       Begin(kGraphs, l.time);

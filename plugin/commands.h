@@ -15,6 +15,7 @@ Command ModelsCommand();
 Command DeployCommand();
 Command StatusCommand();
 Command DeleteCommand();
+Command PullCommand();
 Command LogsCommand();
 Command ChatCommand();
 Command VersionCommand();

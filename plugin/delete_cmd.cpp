@@ -1,8 +1,12 @@
 // kubectl lm delete NAME [--dry-run=client|server]: removes exactly what
 // deploy made (objects labelled as this deployment's, by their uid, and the
-// node label), nothing else.
+// node label), nothing else. A model cache kubectl lm pull made outlives
+// every deployment: only delete --cache MODEL removes it.
+#include <span>
+
 #include <boost/json.hpp>
 
+#include "gpu/catalog.h"
 #include "kube/json_fields.h"
 #include "plugin/app.h"
 #include "plugin/commands.h"
@@ -27,16 +31,22 @@ constexpr Collection kCollections[] = {
     {"/api/v1/namespaces/{ns}/secrets", "secret"},
     {"/api/v1/namespaces/{ns}/persistentvolumeclaims", "persistentvolumeclaim"},
 };
+// Where a model cache's objects live.
+constexpr Collection kCacheCollections[] = {
+    {"/apis/batch/v1/namespaces/{ns}/jobs", "job.batch"},
+    {"/api/v1/namespaces/{ns}/persistentvolumeclaims", "persistentvolumeclaim"},
+    {"/api/v1/namespaces/{ns}/secrets", "secret"},
+};
 
-// Gathers by our labels only, and plans one change per object and node:
-// each object deleted by the uid it was listed with, each node unlabelled.
-kube::Result<std::vector<Change>> PlanDelete(kube::Client& c, const std::string& name, const std::string& ns) {
-  std::vector<Change> changes;
-  for (const auto& k : kCollections) {
+// The objects `selector` finds in `collections`, each to be deleted by the
+// uid it was listed with.
+kube::Status PlanObjectDeletes(kube::Client& c, const std::string& ns, const std::string& selector,
+                               std::span<const Collection> collections, std::vector<Change>& changes) {
+  for (const auto& k : collections) {
     std::string base = k.path;
     base.replace(base.find("{ns}"), 4, ns);
     kube::ListOptions lo;
-    lo.label_selector = own::DeploymentSelector(name);
+    lo.label_selector = selector;
     auto r = c.List(base, lo, [&](json::object& o) {
       const json::object* md = kube::ObjField(&o, "metadata");
       std::string n = kube::StrField(md, "name");
@@ -47,6 +57,14 @@ kube::Result<std::vector<Change>> PlanDelete(kube::Client& c, const std::string&
     });
     if (!r.ok()) return r.status().WithContext(std::string("list ") + k.kind);
   }
+  return Status::Ok();
+}
+
+// Gathers by our labels only, and plans one change per object and node:
+// each object deleted by the uid it was listed with, each node unlabelled.
+kube::Result<std::vector<Change>> PlanDelete(kube::Client& c, const std::string& name, const std::string& ns) {
+  std::vector<Change> changes;
+  if (auto s = PlanObjectDeletes(c, ns, own::DeploymentSelector(name), kCollections, changes); !s.ok()) return s;
   const std::string key = own::NodeLabelKey(name, ns);
   kube::ListOptions by_label;
   by_label.label_selector = key;
@@ -63,7 +81,14 @@ kube::Result<std::vector<Change>> PlanDelete(kube::Client& c, const std::string&
 
 struct DeleteOptions {
   kube::DryRun dry_run = kube::DryRun::kNone;
+  bool cache = false;  // NAME is a MODEL whose pulled cache goes
 };
+
+// The cache of MODEL (a catalog name or a repo id), as pull named it.
+std::string CacheOf(const std::string& model) {
+  if (const gpu::Model* m = gpu::FindModel(model)) return own::CacheName(m->name);
+  return own::CacheName(model.substr(model.find('/') + 1));
+}
 
 kube::Status RunDelete(App& app, DeleteOptions& o, const std::vector<std::string>& positionals) {
   const std::string name = positionals.front();
@@ -72,11 +97,20 @@ kube::Status RunDelete(App& app, DeleteOptions& o, const std::vector<std::string
   if (!client.ok()) return client.status();
   const std::string ns = (*client)->config().namespace_;
 
-  auto changes = PlanDelete(**client, name, ns);
-  if (!changes.ok()) return changes.status();
-  if (changes->empty()) {
-    return Status(Kind::kNotFound, "no model deployment \"" + name + "\" in namespace " + ns +
-                                       ": nothing to delete (kubectl lm status -A lists them all)");
+  kube::Result<std::vector<Change>> changes = std::vector<Change>();
+  if (o.cache) {
+    const std::string cache = CacheOf(name);
+    if (auto s = PlanObjectDeletes(**client, ns, own::CacheSelector(cache), kCacheCollections, *changes); !s.ok()) return s;
+    if (changes->empty()) {
+      return Status(Kind::kNotFound, "no model cache " + cache + " in namespace " + ns + ": nothing to delete");
+    }
+  } else {
+    changes = PlanDelete(**client, name, ns);
+    if (!changes.ok()) return changes.status();
+    if (changes->empty()) {
+      return Status(Kind::kNotFound, "no model deployment \"" + name + "\" in namespace " + ns +
+                                         ": nothing to delete (kubectl lm status -A lists them all)");
+    }
   }
   const std::string suffix = DryRunSuffix(dry_run);
   auto print = [&](const Change& c) {
@@ -89,7 +123,7 @@ kube::Status RunDelete(App& app, DeleteOptions& o, const std::vector<std::string
   ExecuteOptions eo;
   eo.dry_run = dry_run;
   eo.undo_on_failure = false;  // what is deleted cannot be put back; a re-run finishes the job
-  eo.finish_hint = "kubectl lm delete " + name;
+  eo.finish_hint = "kubectl lm delete " + std::string(o.cache ? "--cache " : "") + name;
   auto interrupts = app.deps.catch_interrupts ? app.deps.catch_interrupts() : nullptr;
   eo.interrupts = interrupts.get();
   return Execute(**client, *changes, eo, [&](const Change& c, const json::value&) { print(c); });
@@ -101,7 +135,9 @@ Command DeleteCommand() {
   return MakeCommand<DeleteOptions>(
       {"delete", "NAME", "Remove a model deployment and the node labels it added"},
       {DryRunFlag<DeleteOptions>("client: only print; server: have the API server check each step",
-                                 &DeleteOptions::dry_run)},
+                                 &DeleteOptions::dry_run),
+       SwitchFlag<DeleteOptions>({"cache", 0, "", "NAME is a MODEL: remove the cache kubectl lm pull made for it"},
+                                 &DeleteOptions::cache)},
       {1, 1, "delete needs the NAME of a model deployment, as kubectl lm status lists them"}, RunDelete);
 }
 

@@ -24,6 +24,7 @@ struct DeployOptions {
   bool hf_token_from_env = false;
   bool skip_hub_check = false;
   std::string cache_size, storage_class;
+  std::optional<bool> cache;   // --cache / --no-cache: the model's pulled cache; unset = when there is one
   std::string expose = "ClusterIP";
   kube::DryRun dry_run = kube::DryRun::kNone;
   std::string output;          // "", yaml, json

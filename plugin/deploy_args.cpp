@@ -8,6 +8,7 @@
 #include "kube/printable.h"
 #include "kube/quantity.h"
 #include "plugin/deploy.h"
+#include "plugin/hub.h"
 #include "plugin/options.h"
 
 namespace lm {
@@ -81,13 +82,7 @@ std::vector<Flag<DeployOptions>> DeployFlagTable() {
                }});
   t.push_back({{"hf-token-secret", 0, "NAME[:KEY]", "Secret holding the Hugging Face token (key default: token)"},
                [](DeployOptions& o, const std::string& v) {
-                 auto colon = v.find(':');
-                 o.hf_token_secret = v.substr(0, colon);
-                 if (colon != std::string::npos) o.hf_token_key = v.substr(colon + 1);
-                 if (o.hf_token_secret.empty() || o.hf_token_key.empty()) {
-                   return Invalid("hf-token-secret", v, "use NAME or NAME:KEY");
-                 }
-                 return std::string();
+                 return SetTokenSecret(v, o.hf_token_secret, o.hf_token_key);
                }});
   t.push_back(Switch({"hf-token-from-env", 0, "", "store $HF_TOKEN in a Secret deploy creates"},
                      &DeployOptions::hf_token_from_env));
@@ -101,6 +96,16 @@ std::vector<Flag<DeployOptions>> DeployFlagTable() {
                }});
   t.push_back(Text({"storage-class", 0, "CLASS", "keep the model cache in a PersistentVolumeClaim of this class"},
                    &DeployOptions::storage_class));
+  t.push_back({{"cache", 0, "", "mount the weights kubectl lm pull staged for this model (default: when there are any)"},
+               [](DeployOptions& o, const std::string& v) {
+                 o.cache = v == "true";
+                 return std::string();
+               }});
+  t.push_back({{"no-cache", 0, "", "do not mount the model's pulled weights; download them"},
+               [](DeployOptions& o, const std::string& v) {
+                 o.cache = v != "true";
+                 return std::string();
+               }});
   t.push_back({{"expose", 0, "TYPE", "Service type: ClusterIP, NodePort or LoadBalancer",
                 {"ClusterIP", "NodePort", "LoadBalancer"}},
                [](DeployOptions& o, const std::string& v) {

@@ -74,54 +74,56 @@ Status CheckPreconditions(kube::Client& client, const DeployRequest& r, const De
   return Status::Ok();
 }
 
-// The token deploy will hand the server: $HF_TOKEN, or the named Secret's
-// value when this user may read it; nullopt when there is one that cannot
-// be read here (the pod may still read it).
-std::optional<std::string> TokenForHub(kube::Client& client, const std::string& ns, const DeployRequest& r) {
-  if (!r.hf_token.empty() || r.options.hf_token_secret.empty()) return r.hf_token;
-  auto secret = client.Get("/api/v1/namespaces/" + ns + "/secrets/" + r.options.hf_token_secret);
-  if (!secret.ok() && secret.status().kind() == Kind::kNotFound) return "";  // CheckPreconditions says so
-  if (!secret.ok() || !secret->is_object()) return std::nullopt;
-  const json::object* data = kube::ObjField(&secret->as_object(), "data");
-  auto decoded = kube::Base64Decode(kube::StrField(data, r.options.hf_token_key.c_str()));
-  if (!decoded) return std::nullopt;
-  return *decoded;
-}
-
 // Before anything changes: the repo exists and the token may read it
-// (plugin/hub.h). A Hub out of reach, or --skip-hub-check, leaves deploy
-// as it was, with a warning. A custom model's size comes from the Hub; a
-// catalog entry that disagrees with it by more than 5% is reported.
+// (plugin/hub.h). A custom model's size comes from the Hub; a catalog entry
+// that disagrees with it by more than 5% is reported.
 Status CheckHub(App& app, kube::Client& client, const std::string& ns, DeployRequest& r) {
   gpu::Model& m = r.model;
-  if (r.options.skip_hub_check) {
-    app.log.Warning("--skip-hub-check: whether " + m.repo + " exists and the token may read it shows only in the "
-                    "server's log (kubectl lm logs)");
-    return Status::Ok();
-  }
-  const std::optional<std::string> token = TokenForHub(client, ns, r);
-  auto hub = AskHub(app.deps, app.log, m.repo, token.value_or(""));
-  if (!hub.ok() && !token) {
-    // Asked without the token, which the pod will have: a refusal proves nothing.
-    app.log.Warning("cannot read secret " + r.options.hf_token_secret + ": whether its token may read " + m.repo +
-                    " is not checked (the Hub answered without it: " + hub.status().message() + ")");
-    return Status::Ok();
-  }
-  if (!hub.ok()) {
-    if (hub.status().kind() != Kind::kConnection && hub.status().kind() != Kind::kTls) return hub.status();
-    app.log.Warning("could not reach the Hugging Face Hub (" + hub.status().message() + "); " + m.repo +
-                    " and its token are not checked (--skip-hub-check skips the attempt)");
-    return Status::Ok();
-  }
-  if (!hub->weights_gib || !r.options.plan.quantization.empty()) return Status::Ok();
+  auto hub = CheckRepo(app, client, ns, m.repo,
+                       HubToken{r.hf_token, r.options.hf_token_secret, r.options.hf_token_key},
+                       r.options.skip_hub_check);
+  if (!hub.ok()) return hub.status();
+  if (!*hub || !(*hub)->weights_gib || !r.options.plan.quantization.empty()) return Status::Ok();
+  const double hub_gib = *(*hub)->weights_gib;
   if (!gpu::FindModel(r.options.model)) {
-    m.weights_gib = *hub->weights_gib;
-    if (hub->params_b) m.params_b = *hub->params_b;
-  } else if (std::abs(*hub->weights_gib - m.weights_gib) > 0.05 * m.weights_gib) {
+    m.weights_gib = hub_gib;
+    if ((*hub)->params_b) m.params_b = *(*hub)->params_b;
+  } else if (std::abs(hub_gib - m.weights_gib) > 0.05 * m.weights_gib) {
     app.log.Warning("the catalog sizes " + m.name + " at " + gpu::OneDecimal(m.weights_gib, " GiB") + ", the Hub's " +
-                    m.repo + " at " + gpu::OneDecimal(*hub->weights_gib, " GiB") + "; the plan uses the catalog's");
+                    m.repo + " at " + gpu::OneDecimal(hub_gib, " GiB") + "; the plan uses the catalog's");
   }
   return Status::Ok();
+}
+
+// The weights kubectl lm pull staged for the model, when there are any and
+// --no-cache does not refuse them: the claim's name, or "". --cache wants them.
+kube::Result<std::string> FindModelCache(App& app, kube::Client& client, const std::string& ns, const DeployRequest& r) {
+  const DeployOptions& o = r.options;
+  if (o.cache == false) return std::string();
+  const std::string name = own::CacheName(r.model.name);
+  auto claim = client.Get("/api/v1/namespaces/" + ns + "/persistentvolumeclaims/" + name);
+  const bool ours = claim.ok() && claim->is_object() && own::BelongsToCache(claim->as_object(), name);
+  if (!ours) {
+    if (o.cache == true) {
+      return Status(Kind::kNotFound, claim.ok() ? "persistentvolumeclaim \"" + name + "\" in namespace " + ns +
+                                                      " was not made by kubectl lm pull: --cache will not mount it"
+                                                : "no model cache for " + r.model.name + " in namespace " + ns +
+                                                      " (kubectl lm pull " + o.model + " makes one)");
+    }
+    return std::string();  // none (or not ours, or not readable here): the server downloads
+  }
+  const json::value* modes = kube::ObjField(&claim->as_object(), "spec")
+                                 ? kube::ObjField(&claim->as_object(), "spec")->if_contains("accessModes")
+                                 : nullptr;
+  bool shared = false;
+  if (modes && modes->is_array()) {
+    for (const auto& m : modes->as_array()) shared |= m.is_string() && m.as_string() != "ReadWriteOnce";
+  }
+  if (!shared && o.plan.replicas > 1) {
+    app.log.Warning("model cache " + name + " is ReadWriteOnce: the " + std::to_string(o.plan.replicas) +
+                    " replicas that mount it must share a node (pull with --access-mode ReadWriteMany for any node)");
+  }
+  return name;
 }
 
 Status RefusePlan(App& app, const gpu::Model& model, const gpu::Plan& plan, const std::string& suggestion) {
@@ -211,6 +213,9 @@ kube::Status RunDeploy(App& app, DeployOptions& options, const std::vector<std::
                                           gpu::QuantizedAlternative(plan_request, *inventory)));
   }
   DeploySpec spec = MakeSpec(r, plan, ns);
+  auto cache = FindModelCache(app, client, ns, r);
+  if (!cache.ok()) return cache.status();
+  spec.model_cache = *cache;
   auto objects = Render(spec);
   if (!objects.ok()) return objects.status();
   if (o.dry_run == kube::DryRun::kClient) return PrintClientDryRun(app, r, spec, *objects);

@@ -25,6 +25,7 @@ struct DeploymentStatus {
   std::string created;           // RFC 3339
   std::string plan;              // the plan deploy recorded
   std::string labelled_nodes;    // as deploy recorded them
+  std::string cache;             // the pulled model cache it mounts, or ""
   long long gpus = 0;            // GPUs the pods ask for, in all
   std::vector<std::string> nodes;  // where its pods run
   Phase phase;

@@ -2,7 +2,10 @@
 
 #include <boost/json.hpp>
 
+#include "kube/base64.h"
 #include "kube/json_fields.h"
+#include "plugin/app.h"
+#include "plugin/flags.h"
 
 namespace lm {
 namespace json = boost::json;
@@ -134,6 +137,55 @@ kube::Result<HubModel> AskHub(const kube::ClientDeps& deps, const kube::Logger& 
   Status access = ReadHubFileAccess(file->status, repo, endpoint, !token.empty());
   if (!access.ok()) return access;
   return model;
+}
+
+namespace {
+
+// The token the pod will have, when this user can know it: nullopt when
+// there is a Secret this user may not read.
+std::optional<std::string> TokenForHub(kube::Client& client, const std::string& ns, const HubToken& t) {
+  if (!t.value.empty() || t.secret.empty()) return t.value;
+  auto secret = client.Get("/api/v1/namespaces/" + ns + "/secrets/" + t.secret);
+  if (!secret.ok() && secret.status().kind() == kube::Kind::kNotFound) return "";  // the caller says so
+  if (!secret.ok() || !secret->is_object()) return std::nullopt;
+  const boost::json::object* data = kube::ObjField(&secret->as_object(), "data");
+  auto decoded = kube::Base64Decode(kube::StrField(data, t.key.c_str()));
+  if (!decoded) return std::nullopt;
+  return *decoded;
+}
+
+}  // namespace
+
+std::string SetTokenSecret(const std::string& v, std::string& secret, std::string& key) {
+  auto colon = v.find(':');
+  secret = v.substr(0, colon);
+  if (colon != std::string::npos) key = v.substr(colon + 1);
+  if (secret.empty() || key.empty()) return Invalid("hf-token-secret", v, "use NAME or NAME:KEY");
+  return "";
+}
+
+kube::Result<std::optional<HubModel>> CheckRepo(App& app, kube::Client& client, const std::string& ns,
+                                                const std::string& repo, const HubToken& t, bool skip) {
+  if (skip) {
+    app.log.Warning("--skip-hub-check: whether " + repo + " exists and the token may read it shows only in the "
+                    "server's log (kubectl lm logs)");
+    return std::optional<HubModel>();
+  }
+  const std::optional<std::string> token = TokenForHub(client, ns, t);
+  auto hub = AskHub(app.deps, app.log, repo, token.value_or(""));
+  if (!hub.ok() && !token) {
+    // Asked without the token, which the pod will have: a refusal proves nothing.
+    app.log.Warning("cannot read secret " + t.secret + ": whether its token may read " + repo +
+                    " is not checked (the Hub answered without it: " + hub.status().message() + ")");
+    return std::optional<HubModel>();
+  }
+  if (!hub.ok()) {
+    if (hub.status().kind() != kube::Kind::kConnection && hub.status().kind() != kube::Kind::kTls) return hub.status();
+    app.log.Warning("could not reach the Hugging Face Hub (" + hub.status().message() + "); " + repo +
+                    " and its token are not checked (--skip-hub-check skips the attempt)");
+    return std::optional<HubModel>();
+  }
+  return std::optional<HubModel>(*hub);
 }
 
 }  // namespace lm

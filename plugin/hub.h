@@ -41,4 +41,25 @@ kube::Status ReadHubFileAccess(int status, const std::string& repo, const std::s
 kube::Result<HubModel> AskHub(const kube::ClientDeps& deps, const kube::Logger& log, const std::string& repo,
                               const std::string& token);
 
+struct App;
+
+// --hf-token-secret NAME[:KEY], for deploy and pull: sets `secret` and
+// `key`; the flag's error, or "".
+std::string SetTokenSecret(const std::string& value, std::string& secret, std::string& key);
+
+// The token deploy or pull will hand the pod: $HF_TOKEN (with
+// --hf-token-from-env), or the value of the --hf-token-secret Secret.
+struct HubToken {
+  std::string value;
+  std::string secret, key = "token";
+};
+
+// Before anything changes: asks the Hub about `repo` with the token the pod
+// will have (the Secret's value when this user may read it). A refusal is
+// the error to return; a Hub out of reach, --skip-hub-check (`skip`), or a
+// Secret this user may not read (whose token the pod may still have) warns
+// and gives nothing.
+kube::Result<std::optional<HubModel>> CheckRepo(App& app, kube::Client& client, const std::string& ns,
+                                                const std::string& repo, const HubToken& token, bool skip);
+
 }  // namespace lm

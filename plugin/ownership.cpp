@@ -1,5 +1,7 @@
 #include "plugin/ownership.h"
 
+#include <cctype>
+
 #include <boost/algorithm/string/join.hpp>
 #include <boost/algorithm/string/split.hpp>
 #include <boost/json.hpp>
@@ -17,6 +19,23 @@ std::string DeploymentSelector(const std::string& name) {
 
 bool BelongsTo(const json::object& object, const std::string& name) {
   return kube::LabelOf(object, kManagedByKey) == kManagedByValue && kube::LabelOf(object, kDeploymentKey) == name;
+}
+
+std::string CacheName(const std::string& model) {
+  std::string name = "lm-cache-";
+  for (char c : model) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    name += (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ? c : '-';
+  }
+  name = name.substr(0, 63);
+  while (name.back() == '-') name.pop_back();
+  return name;
+}
+
+std::string CacheSelector(const std::string& cache) { return ManagedSelector() + "," + kCacheKey + "=" + cache; }
+
+bool BelongsToCache(const json::object& object, const std::string& cache) {
+  return kube::LabelOf(object, kManagedByKey) == kManagedByValue && kube::LabelOf(object, kCacheKey) == cache;
 }
 
 bool IsPodOf(const json::object& pod, const std::string& name, const std::string& ns) {

@@ -15,6 +15,8 @@ inline constexpr char kManagedByKey[] = "app.kubernetes.io/managed-by";
 inline constexpr char kManagedByValue[] = "kubectl-lm";
 inline constexpr char kDeploymentKey[] = "kubectl-lm.io/deployment";
 inline constexpr char kModelKey[] = "kubectl-lm.io/model";
+// On a model cache's objects (kubectl lm pull): the cache's name.
+inline constexpr char kCacheKey[] = "kubectl-lm.io/cache";
 // On the Deployment: the nodes deploy labelled, comma-separated.
 inline constexpr char kLabelledNodesAnnotation[] = "kubectl-lm.io/labelled-nodes";
 
@@ -28,6 +30,14 @@ std::string DeploymentSelector(const std::string& name);
 bool BelongsTo(const boost::json::object& object, const std::string& name);
 // The same for a pod seen in a list of every namespace.
 bool IsPodOf(const boost::json::object& pod, const std::string& name, const std::string& ns);
+
+// The name of a model's cache claim and its Job: "lm-cache-" and the model's
+// name made a DNS label (at most 63 characters).
+std::string CacheName(const std::string& model);
+// Finds the objects of one model cache.
+std::string CacheSelector(const std::string& cache);
+// True when `object` carries kubectl-lm's labels for cache `cache`.
+bool BelongsToCache(const boost::json::object& object, const std::string& cache);
 
 // The label that marks the nodes that passed the memory check for this
 // deployment: "<name>.<namespace>.kubectl-lm.io/fits". Its prefix is a DNS

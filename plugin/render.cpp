@@ -128,6 +128,18 @@ void Tailor(json::object& d, const DeploySpec& s) {
     RemoveNamed(container["volumeMounts"].as_array(), "dshm");
     RemoveNamed(Path(d, {"spec", "template", "spec"}, "volumes"), "dshm");
   }
+  if (!s.model_cache.empty()) {
+    // The weights kubectl lm pull downloaded, read-only; vLLM reads them
+    // offline, so a missing file is an error in its log, not a download.
+    container["volumeMounts"].as_array().push_back(
+        json::object{{"name", "weights"}, {"mountPath", "/model-cache"}, {"readOnly", true}});
+    Path(d, {"spec", "template", "spec"}, "volumes")
+        .push_back(json::object{{"name", "weights"},
+                                {"persistentVolumeClaim", {{"claimName", s.model_cache}, {"readOnly", true}}}});
+    container["env"].as_array().push_back(json::object{{"name", "HF_HUB_CACHE"}, {"value", "/model-cache/hub"}});
+    container["env"].as_array().push_back(json::object{{"name", "HF_HUB_OFFLINE"}, {"value", "1"}});
+    d["metadata"].as_object()["annotations"].as_object()["kubectl-lm.io/cache"] = s.model_cache;
+  }
   if (!s.storage_class.empty()) {
     for (auto& vol : Path(d, {"spec", "template", "spec"}, "volumes")) {
       json::object& vo = vol.as_object();
@@ -155,16 +167,51 @@ gpu::ServerConfig ServerConfigOf(const DeploySpec& s) {
   return c;
 }
 
-kube::Result<std::vector<json::object>> Render(const DeploySpec& s) {
-  const auto v = TemplateValues(s);
-  // YAML (and the API server) carry text only: bytes that are not UTF-8
-  // are refused here, before anything is printed or sent.
-  for (const auto& [key, value] : v) {
+namespace {
+
+// YAML (and the API server) carry text only: bytes that are not UTF-8 are
+// refused before anything is printed or sent.
+kube::Status CheckUtf8(const std::map<std::string, std::string>& values) {
+  for (const auto& [key, value] : values) {
     if (!kube::ValidUtf8(value)) {
       return kube::Status(kube::Kind::kInvalidArgument, "the " + key + " \"" + kube::Printable(value) +
                                                             "\" is not valid UTF-8");
     }
   }
+  return kube::Status::Ok();
+}
+
+}  // namespace
+
+kube::Result<std::vector<json::object>> RenderCache(const CacheSpec& s) {
+  const std::map<std::string, std::string> v = {
+      {"cache", s.cache},           {"namespace", s.namespace_},         {"model", s.model.name},
+      {"repo", s.model.repo},       {"size", s.size},                    {"storage_class", s.storage_class},
+      {"access_mode", s.access_mode}, {"image", s.image},                {"hf_secret", s.hf_secret},
+      {"hf_key", s.hf_key},         {"hf_token_base64", kube::Base64Encode(s.hf_token)}};
+  if (auto utf8 = CheckUtf8(v); !utf8.ok()) return utf8;
+  std::vector<json::object> out;
+  if (!s.hf_token.empty()) {
+    auto secret = FromTemplate("cache-secret", v);
+    if (!secret.ok()) return secret.status();
+    out.push_back(std::move(*secret));
+  }
+  auto pvc = FromTemplate("cache-pvc", v);
+  if (!pvc.ok()) return pvc.status();
+  if (s.storage_class.empty()) (*pvc)["spec"].as_object().erase("storageClassName");
+  out.push_back(std::move(*pvc));
+  auto job = FromTemplate("cache-job", v);
+  if (!job.ok()) return job.status();
+  if (s.hf_secret.empty()) {
+    RemoveNamed(Path(*job, {"spec", "template", "spec"}, "containers")[0].as_object()["env"].as_array(), "HF_TOKEN");
+  }
+  out.push_back(std::move(*job));
+  return out;
+}
+
+kube::Result<std::vector<json::object>> Render(const DeploySpec& s) {
+  const auto v = TemplateValues(s);
+  if (auto utf8 = CheckUtf8(v); !utf8.ok()) return utf8;
   std::vector<json::object> out;
   if (!s.hf_token.empty()) {
     auto secret = FromTemplate("secret", v);

@@ -86,6 +86,7 @@ kube::Result<std::vector<DeploymentStatus>> GatherStatus(kube::Client& client, c
     s.model = Str(Obj(md, "labels"), own::kModelKey);
     s.repo = Str(Obj(md, "annotations"), "kubectl-lm.io/model-repo");
     s.plan = Str(Obj(md, "annotations"), "kubectl-lm.io/plan");
+    s.cache = Str(Obj(md, "annotations"), "kubectl-lm.io/cache");
     s.labelled_nodes = own::LabelledNodesValue(own::LabelledNodes(d));
     s.created = Str(md, "creationTimestamp");
     s.endpoint = "http://" + s.name + "." + s.namespace_ + ".svc/v1";

@@ -46,6 +46,7 @@ json::object ToJson(const DeploymentStatus& d) {
           {"nodes", std::move(nodes)}, {"endpoint", d.endpoint}, {"created", d.created}, {"plan", d.plan},
           {"pods", std::move(pods)}, {"lastLogLines", json::array(d.last_log.begin(), d.last_log.end())}};
   if (d.timeline) o["timeline"] = TimelineJson(*d.timeline);
+  if (!d.cache.empty()) o["cache"] = d.cache;
   if (d.probe) {
     json::object probe{{"answered", d.probe->answered}};
     if (d.probe->answered) probe["milliseconds"] = d.probe->milliseconds;
@@ -100,6 +101,7 @@ void PrintDetail(std::ostream& o, const DeploymentStatus& d) {
     << "Plan:       " << d.plan << "\n"
     << "GPU nodes:  " << (d.labelled_nodes.empty() ? "<none>" : d.labelled_nodes) << " (passed the memory check)\n"
     << "Endpoint:   " << d.endpoint << " (kubectl lm chat " << d.name << " \"hello\")\n";
+  if (!d.cache.empty()) o << "Cache:      " << d.cache << " (weights kubectl lm pull staged, mounted read-only)\n";
   if (d.timeline && !d.timeline->steps.empty()) PrintTimeline(o, *d.timeline);
   if (!d.last_log.empty()) {
     o << "Last log lines of the crashed server:\n";

@@ -126,6 +126,15 @@ BOOST_AUTO_TEST_CASE(shard_by_shard_the_estimate_is_tqdms) {
   BOOST_CHECK_CLOSE(*s.remaining_seconds, 4, 1e-9);
 }
 
+// Found by tests/fuzz/startup_fuzz.cpp: a marker at the end of a line, or
+// without what follows it in vLLM's lines, is read as nothing, not past the end.
+BOOST_AUTO_TEST_CASE(markers_cut_short_are_read_as_nothing) {
+  ServerStartup s = ReadStartup(SplitTimestampedLog("Time spent downloading weights for\nGPU KV cache size:\n"));
+  BOOST_REQUIRE_EQUAL(s.steps.size(), 4u);  // engine start, download, compile and profile, CUDA graphs
+  BOOST_CHECK(!s.steps[1].reported_seconds);
+  BOOST_CHECK_EQUAL(s.steps[2].detail, "");
+}
+
 BOOST_AUTO_TEST_CASE(timestamps_are_the_kubelets_rfc3339_prefix) {
   auto lines = SplitTimestampedLog("2026-11-28T13:00:01.123456789Z INFO hello\nno stamp here\r\n");
   BOOST_REQUIRE_EQUAL(lines.size(), 2u);

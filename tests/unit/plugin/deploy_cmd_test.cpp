@@ -96,6 +96,8 @@ BOOST_AUTO_TEST_CASE(first_deploy_gathers_checks_labels_then_applies) {
   std::vector<std::string> want = {
       "GET /api/v1/nodes?limit=500",
       "GET /api/v1/pods?fieldSelector=spec.nodeName%21%3D%2Cstatus.phase%21%3DSucceeded%2Cstatus.phase%21%3DFailed&limit=500",
+      // The model's pulled cache, if any (none here).
+      "GET /api/v1/namespaces/ml/persistentvolumeclaims/lm-cache-phi-3-mini-4k",
       "GET " + kService, "GET " + kDeployment};
   for (const auto& n : kFits) want.push_back("GET /api/v1/nodes/" + n);
   for (int i = 0; i < 5; ++i) want.push_back("POST /apis/authorization.k8s.io/v1/selfsubjectaccessreviews");

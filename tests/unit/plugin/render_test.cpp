@@ -153,3 +153,62 @@ BOOST_AUTO_TEST_CASE(invalid_utf8_is_refused_before_anything_is_printed) {
     BOOST_CHECK(!kube::ValidUtf8(bad));
   }
 }
+
+// kubectl lm pull's objects (the e2e cache_test.sh applies them to a real API server).
+namespace {
+
+CacheSpec Cache() {
+  CacheSpec s;
+  s.cache = "lm-cache-phi-3-mini-4k";
+  s.namespace_ = "ml";
+  s.model = *gpu::FindModel("phi-3-mini-4k");
+  s.size = "9Gi";
+  s.image = "registry.example/vllm:1";
+  return s;
+}
+
+const json::object& Container(const json::object& job) {
+  return job.at("spec").at("template").at("spec").at("containers").as_array()[0].as_object();
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(render_cache)
+
+BOOST_AUTO_TEST_CASE(a_claim_and_a_job_without_a_token) {
+  auto objects = RenderCache(Cache());
+  BOOST_REQUIRE(objects.ok());
+  BOOST_REQUIRE_EQUAL(objects->size(), 2u);
+  const json::object& pvc = (*objects)[0];
+  BOOST_CHECK_EQUAL(pvc.at("kind").as_string(), "PersistentVolumeClaim");
+  // No class named: the cluster's default, not "" (which turns provisioning off).
+  BOOST_CHECK(!pvc.at("spec").as_object().contains("storageClassName"));
+  BOOST_CHECK_EQUAL(pvc.at("spec").at("resources").at("requests").at("storage").as_string(), "9Gi");
+  const json::object& job = (*objects)[1];
+  BOOST_CHECK_EQUAL(job.at("kind").as_string(), "Job");
+  for (const auto& e : Container(job).at("env").as_array()) BOOST_CHECK_NE(e.at("name").as_string(), "HF_TOKEN");
+  BOOST_CHECK_EQUAL(Container(job).at("args").as_array()[0].as_string(), "microsoft/Phi-3-mini-4k-instruct");
+}
+
+BOOST_AUTO_TEST_CASE(a_token_from_the_environment_goes_into_a_secret_the_job_references) {
+  CacheSpec s = Cache();
+  s.storage_class = "fast";
+  s.hf_secret = s.cache + "-hf-token";
+  s.hf_token = "hf_secret_value";
+  auto objects = RenderCache(s);
+  BOOST_REQUIRE(objects.ok());
+  BOOST_REQUIRE_EQUAL(objects->size(), 3u);
+  BOOST_CHECK_EQUAL((*objects)[0].at("kind").as_string(), "Secret");
+  BOOST_CHECK_EQUAL((*objects)[1].at("spec").at("storageClassName").as_string(), "fast");
+  const json::object& job = (*objects)[2];
+  BOOST_CHECK(json::serialize(job).find("hf_secret_value") == std::string::npos);
+  bool referenced = false;
+  for (const auto& e : Container(job).at("env").as_array()) {
+    if (e.at("name").as_string() == "HF_TOKEN") {
+      referenced = e.at("valueFrom").at("secretKeyRef").at("name").as_string() == "lm-cache-phi-3-mini-4k-hf-token";
+    }
+  }
+  BOOST_CHECK(referenced);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
