@@ -436,4 +436,32 @@ std::optional<Plan> QuantizedAlternative(const PlanRequest& r, const std::vector
   return plan;
 }
 
+std::vector<NodeRoom> RoomOn(const std::vector<NodeGpus>& inventory, const std::vector<std::string>& nodes,
+                             const std::string& resource, int tp) {
+  std::vector<NodeRoom> out;
+  for (const std::string& name : nodes) {
+    NodeRoom room{name, 0, ""};
+    auto n = std::find_if(inventory.begin(), inventory.end(), [&](const NodeGpus& g) { return g.name == name; });
+    if (n == inventory.end()) {
+      room.reason = "no longer in the cluster";
+    } else if (!n->ready) {
+      room.reason = "not ready";
+    } else if (n->unschedulable) {
+      room.reason = "cordoned (unschedulable)";
+    } else if (auto taints = n->untolerated_taints(); !taints.empty()) {
+      room.reason = "tainted " + taints.front().ToString() + ", which the GPU tolerations do not cover";
+    } else {
+      auto res = std::find_if(n->resources.begin(), n->resources.end(),
+                              [&](const GpuResource& r) { return r.name == resource; });
+      const long long free = res == n->resources.end() ? 0 : res->free();
+      const long long all = res == n->resources.end() ? 0 : res->allocatable;
+      room.replicas = tp > 0 ? static_cast<int>(std::min<long long>(free / tp, kMaxReplicas)) : 0;
+      room.reason = std::to_string(free) + " of " + std::to_string(all) + " " + resource + " free: holds " +
+                    std::to_string(room.replicas) + " replica(s) of " + std::to_string(tp);
+    }
+    out.push_back(std::move(room));
+  }
+  return out;
+}
+
 }  // namespace gpu

@@ -134,6 +134,17 @@ Plan PlanPlacement(const PlanRequest& request, const std::vector<NodeGpus>& node
 // that plan holds it (what a refusal suggests); nullopt otherwise.
 std::optional<Plan> QuantizedAlternative(const PlanRequest& request, const std::vector<NodeGpus>& nodes);
 
+// How many replicas of `tp` devices of `resource` each of `nodes` holds now
+// (scale's check: these nodes passed the memory check when deploy planned),
+// and why not more, in a phrase.
+struct NodeRoom {
+  std::string node;
+  int replicas = 0;
+  std::string reason;
+};
+std::vector<NodeRoom> RoomOn(const std::vector<NodeGpus>& inventory, const std::vector<std::string>& nodes,
+                             const std::string& resource, int tp);
+
 // The largest tensor-parallel size tried: more GPUs than any node has.
 inline constexpr int kMaxTensorParallel = 64;
 // The most replicas one node is counted for: far above any real node, and

@@ -22,8 +22,8 @@ namespace lm {
 
 const std::vector<Command>& Commands() {
   static const std::vector<Command> commands = {
-      NodesCommand(), ModelsCommand(),  DeployCommand(),     PullCommand(), StatusCommand(), DeleteCommand(),
-      LogsCommand(),  ChatCommand(),    VersionCommand(),    CompletionCommand(), HelpCommand(),
+      NodesCommand(), ModelsCommand(), DeployCommand(),  PullCommand(),       StatusCommand(), ScaleCommand(),
+      DeleteCommand(), LogsCommand(),  ChatCommand(),    VersionCommand(),    CompletionCommand(), HelpCommand(),
   };
   return commands;
 }

@@ -16,6 +16,7 @@ Command DeployCommand();
 Command StatusCommand();
 Command DeleteCommand();
 Command PullCommand();
+Command ScaleCommand();
 Command LogsCommand();
 Command ChatCommand();
 Command VersionCommand();

@@ -102,6 +102,7 @@ kube::Result<std::vector<DeploymentStatus>> GatherStatus(kube::Client& client, c
       if (!p.node.empty() && std::find(s.nodes.begin(), s.nodes.end(), p.node) == s.nodes.end()) s.nodes.push_back(p.node);
     }
     // GPUs asked for: each replica's limits on GPU resources.
+    long long per_replica = 0;
     if (auto* tmpl = Obj(Obj(Obj(&d, "spec"), "template"), "spec")) {
       if (auto* cs = tmpl->if_contains("containers"); cs && cs->is_array()) {
         for (const auto& c : cs->as_array()) {
@@ -111,11 +112,18 @@ kube::Result<std::vector<DeploymentStatus>> GatherStatus(kube::Client& client, c
             std::string key(k);
             if ((key == "nvidia.com/gpu" || key.rfind("nvidia.com/mig-", 0) == 0) && v.is_string()) {
               auto q = kube::Quantity::Parse(std::string(v.as_string()));
-              if (q.ok()) s.gpus += q->Value() * s.phase.replicas;
+              if (q.ok()) {
+                s.gpus += q->Value() * s.phase.replicas;
+                per_replica += q->Value();
+              }
             }
           }
         }
       }
+    }
+    if (s.phase.phase == "ScaledDown" && per_replica > 0) {
+      s.phase.reason = "scaled to 0: its GPUs are free (kubectl lm scale " + s.name + " --replicas 1 starts it again, " +
+                       std::to_string(per_replica) + " GPU(s) per replica)";
     }
     out.push_back(std::move(s));
   }

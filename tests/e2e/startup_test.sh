@@ -39,7 +39,7 @@ kubelet_events() {
     kubectl create -n "$ns" -f - >/dev/null <<YAML
 apiVersion: v1
 kind: Event
-metadata: {name: $pod.$(echo "$reason" | tr 'A-Z' 'a-z'), namespace: $ns}
+metadata: {name: $pod.${reason,,}, namespace: $ns}
 involvedObject: {kind: Pod, name: $pod, namespace: $ns}
 reason: $reason
 message: '$message'

@@ -323,3 +323,19 @@ BOOST_AUTO_TEST_CASE(a_model_that_fits_only_at_8_bits_gets_the_fp8_plan_as_its_a
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// scale's check: the nodes deploy labelled, and the replicas they hold now.
+BOOST_AUTO_TEST_SUITE(room_on)
+
+BOOST_AUTO_TEST_CASE(free_devices_over_tp_with_a_reason_per_node) {
+  auto inv = Inventory(fixtures::Nodes(), 5);  // 3 of the H100's 8 GPUs free
+  auto room = RoomOn(inv, {"gpu-h100-0", "gpu-a10-notready", "gone"}, "nvidia.com/gpu", 2);
+  BOOST_REQUIRE_EQUAL(room.size(), 3u);
+  BOOST_CHECK_EQUAL(room[0].replicas, 1);
+  BOOST_CHECK_EQUAL(room[0].reason, "3 of 8 nvidia.com/gpu free: holds 1 replica(s) of 2");
+  BOOST_CHECK_EQUAL(room[1].replicas, 0);
+  BOOST_CHECK_EQUAL(room[1].reason, "not ready");
+  BOOST_CHECK_EQUAL(room[2].reason, "no longer in the cluster");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
