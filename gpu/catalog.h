@@ -23,6 +23,7 @@ struct Model {
   long max_context = 0;       // max_position_embeddings
   double weights_gib = 0;     // bf16 safetensors, GiB
   long vocab = 0;             // vocab_size: the width of the logits vLLM samples from
+  long intermediate = 0;      // intermediate_size: the MLP's width (LoRA buffers)
   bool mistral_format = false;  // vLLM needs --tokenizer-mode/--config-format/--load-format mistral
 
   // KV cache bytes per token: 2 (K and V) x layers x kv heads x head dim x bytes.

@@ -81,8 +81,9 @@ std::optional<std::pair<BatchBudget, long>> BudgetAndContext(const PlanRequest& 
   const Model& m = *r.model;
   std::optional<std::pair<BatchBudget, long>> chosen;
   for (const BatchBudget& b : budgets) {
-    if (MemoryPerGpuGiB(m, WidthsOf(r), tp, RequiredContext(r), b) > gpu_gib * r.utilization) continue;
-    const long context = r.context ? *r.context : LargestContext(m, WidthsOf(r), tp, b, gpu_gib, r.utilization);
+    if (MemoryPerGpuGiB(m, WidthsOf(r), tp, RequiredContext(r), b, r.lora) > gpu_gib * r.utilization) continue;
+    const long context =
+        r.context ? *r.context : LargestContext(m, WidthsOf(r), tp, b, gpu_gib, r.utilization, r.lora);
     chosen = {b, context};
     if (r.context || context >= m.max_context) break;
   }
@@ -144,7 +145,8 @@ Fit FitResource(const PlanRequest& r, const GpuResource& res, const std::string&
     return f;
   }
   f.reason = "GPU too small: needs " +
-             Gib(MemoryPerGpuGiB(m, WidthsOf(r), last_valid, RequiredContext(r), budgets.back())) + " per GPU at TP " +
+             Gib(MemoryPerGpuGiB(m, WidthsOf(r), last_valid, RequiredContext(r), budgets.back(), r.lora)) +
+             " per GPU at TP " +
              std::to_string(last_valid) + " for " + std::to_string(RequiredContext(r)) + " tokens, has " +
              Gib(gpu_gib) + " x " + std::to_string(r.utilization).substr(0, 4);
   return f;
@@ -171,7 +173,7 @@ BatchBudget DefaultBatch(double gpu_gib, const std::string& product) {
 // whole hidden state of every batched token and gathers the whole
 // vocabulary's logits (the measurement was at TP 1; this is the careful
 // reading of it).
-MemoryTerms MemoryPerGpu(const Model& m, Widths widths, int tp, long context, BatchBudget batch) {
+MemoryTerms MemoryPerGpu(const Model& m, Widths widths, int tp, long context, BatchBudget batch, Lora lora) {
   const double w = m.WeightsGiB(widths.weight);
   MemoryTerms t;
   t.weights = kLoadExpansion * w / tp;
@@ -180,11 +182,21 @@ MemoryTerms MemoryPerGpu(const Model& m, Widths widths, int tp, long context, Ba
   t.logits = kLogitBytes * static_cast<double>(batch.seqs) * m.vocab / kGiB;
   t.graphs = kCudaGraphsGiB;
   t.kv = static_cast<double>(m.KvBytesPerToken(widths.kv)) * context / tp / kGiB;
+  // vLLM gives each of --max-loras slots an A (rank x in) and a B (out x
+  // rank) matrix for every linear layer it can adapt: per decoder layer the
+  // fused QKV (hidden -> hidden + 2 KV widths), the output projection
+  // (hidden -> hidden), the fused gate/up (hidden -> 2 x intermediate) and
+  // the down projection (intermediate -> hidden), in the model's dtype
+  // (vllm/lora/layers). Not divided by TP: the careful reading.
+  const double kv_width = static_cast<double>(m.kv_heads) * m.head_dim;
+  const double per_rank = 6.0 * static_cast<double>(m.Hidden()) + 2 * kv_width + 3.0 * static_cast<double>(m.intermediate);
+  t.lora = static_cast<double>(lora.adapters) * lora.max_rank * m.layers * per_rank * widths.kv / kGiB;
   return t;
 }
 
-long LargestContext(const Model& m, Widths widths, int tp, BatchBudget batch, double gpu_gib, double utilization) {
-  double left = gpu_gib * utilization - MemoryPerGpu(m, widths, tp, 0, batch).Total();
+long LargestContext(const Model& m, Widths widths, int tp, BatchBudget batch, double gpu_gib, double utilization,
+                    Lora lora) {
+  double left = gpu_gib * utilization - MemoryPerGpu(m, widths, tp, 0, batch, lora).Total();
   if (left <= 0) return 0;
   double tokens = std::floor(left * tp * kGiB / static_cast<double>(m.KvBytesPerToken(widths.kv)));
   return static_cast<long>(std::min<double>(tokens, m.max_context));
@@ -386,7 +398,7 @@ Plan PlanAt(const PlanRequest& r, const std::vector<NodeGpus>& nodes, const std:
   plan.context = context;
   plan.batch = PlanBatch(plan, candidates);
   plan.server_default = best->fit.server_default;
-  plan.memory = MemoryPerGpu(*r.model, WidthsOf(r), plan.tp, plan.context, plan.batch);
+  plan.memory = MemoryPerGpu(*r.model, WidthsOf(r), plan.tp, plan.context, plan.batch, r.lora);
   plan.per_gpu_gib = plan.memory.Total();
   MarkVerdicts(plan, candidates);
   plan.ok = held >= r.replicas;

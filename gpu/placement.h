@@ -57,6 +57,13 @@ inline constexpr long kSmallestBatchTokens = 1024;
 inline constexpr long kMinBatchTokens = 64;
 inline constexpr long kMaxBatchTokens = 1 << 20;
 
+// LoRA adapters served beside the model: vLLM keeps a GPU slot for each of
+// --max-loras adapters at --max-lora-rank.
+struct Lora {
+  int adapters = 0;
+  int max_rank = 0;
+};
+
 // GiB one GPU needs, term by term (each term's source is in placement.cpp).
 struct MemoryTerms {
   double weights = 0;      // loaded weights, 1.02 x W / TP
@@ -65,18 +72,20 @@ struct MemoryTerms {
   double logits = 0;       // the batch budget's sequences x vocabulary, fp32
   double graphs = 0;       // CUDA graphs
   double kv = 0;           // KV cache at the context
-  double Total() const { return weights + overhead + activations + logits + graphs + kv; }
+  double lora = 0;         // LoRA adapters' slots
+  double Total() const { return weights + overhead + activations + logits + graphs + kv + lora; }
 };
 
-MemoryTerms MemoryPerGpu(const Model& model, Widths widths, int tp, long context, BatchBudget batch);
-inline double MemoryPerGpuGiB(const Model& model, Widths widths, int tp, long context, BatchBudget batch) {
-  return MemoryPerGpu(model, widths, tp, context, batch).Total();
+MemoryTerms MemoryPerGpu(const Model& model, Widths widths, int tp, long context, BatchBudget batch, Lora lora = {});
+inline double MemoryPerGpuGiB(const Model& model, Widths widths, int tp, long context, BatchBudget batch,
+                              Lora lora = {}) {
+  return MemoryPerGpu(model, widths, tp, context, batch, lora).Total();
 }
 
 // The largest context (at most the model's) that fits GPUs of `gpu_gib`,
 // or 0 when not even the weights and overhead fit.
 long LargestContext(const Model& model, Widths widths, int tp, BatchBudget batch, double gpu_gib,
-                    double utilization);
+                    double utilization, Lora lora = {});
 
 // vLLM shards attention heads and KV heads across TP ranks: TP must divide both.
 bool TpDividesHeads(const Model& model, int tp);
@@ -93,6 +102,7 @@ struct PlanRequest {
   // --max-num-batched-tokens; else vLLM's default for the GPU, or a smaller
   // one (down to kSmallestBatchTokens) where that wins context.
   std::optional<long> batch_tokens;
+  Lora lora;                        // --lora adapters, at their largest rank
   double utilization = kDefaultUtilization;
   int replicas = 1;
   std::vector<std::string> nodes;   // --node: only these

@@ -8,11 +8,12 @@ namespace {
 
 // Each option ServerCommand may set.
 // (-tp and -q are vLLM's short names for two of them.)
-constexpr std::array<const char*, 16> kPlanned = {
+constexpr std::array<const char*, 20> kPlanned = {
     "--model",         "--served-model-name",      "--tensor-parallel-size", "-tp",
     "--max-model-len", "--max-num-batched-tokens", "--max-num-seqs",         "--gpu-memory-utilization",
     "--dtype",         "--quantization",           "-q",                     "--tokenizer-mode",
-    "--config-format", "--load-format",            "--host",                 "--port"};
+    "--config-format", "--load-format",            "--enable-lora",          "--lora-modules",
+    "--max-loras",     "--max-lora-rank",          "--host",                 "--port"};
 
 }  // namespace
 
@@ -38,9 +39,22 @@ std::vector<std::string> ServerCommand(const ServerConfig& c) {
     // Mistral's repos ship their own formats (KAITO serves them the same way).
     argv.insert(argv.end(), {"--tokenizer-mode", "mistral", "--config-format", "mistral", "--load-format", "mistral"});
   }
+  if (!c.lora_modules.empty()) {
+    // Every adapter has a slot on the GPU, so none waits for another.
+    argv.insert(argv.end(), {"--enable-lora", "--max-loras", std::to_string(c.lora_modules.size()), "--max-lora-rank",
+                             std::to_string(c.max_lora_rank), "--lora-modules"});
+    for (const auto& [name, source] : c.lora_modules) argv.push_back(name + "=" + source);
+  }
   argv.insert(argv.end(), {"--host", "0.0.0.0", "--port", std::to_string(kServerPort)});
   argv.insert(argv.end(), c.extra_args.begin(), c.extra_args.end());
   return argv;
+}
+
+int LoraRankFor(int rank) {
+  for (int r : kLoraRanks) {
+    if (rank <= r) return r;
+  }
+  return 0;
 }
 
 std::optional<std::string> PlannedServerOption(const std::string& arg) {

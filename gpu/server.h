@@ -28,8 +28,17 @@ struct ServerConfig {
   std::string dtype = "bfloat16";    // vLLM --dtype
   std::string quantization;          // vLLM --quantization; "" = none
   bool mistral_format = false;       // Mistral's own tokenizer, config and weights format
+  // LoRA adapters served beside the model: name, Hugging Face repo or path.
+  std::vector<std::pair<std::string, std::string>> lora_modules;
+  int max_lora_rank = 0;             // vLLM --max-lora-rank, one of kLoraRanks
   std::vector<std::string> extra_args;  // appended as given (deploy --server-arg)
 };
+
+// The ranks vLLM accepts for --max-lora-rank (vllm/config/lora.py,
+// LoRAConfig's possible_max_ranks).
+inline constexpr int kLoraRanks[] = {8, 16, 32, 64, 128, 256, 320, 512};
+// The smallest of them that holds `rank`, or 0 when none does.
+int LoraRankFor(int rank);
 
 // argv, starting "vllm", "serve", MODEL.
 std::vector<std::string> ServerCommand(const ServerConfig& config);

@@ -6,6 +6,10 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+#include <boost/algorithm/string/join.hpp>
+#include "kube/printable.h"
+#include "plugin/deployment_status.h"
 #include "plugin/app.h"
 #include "plugin/sse.h"
 #include "plugin/commands.h"
@@ -68,6 +72,7 @@ namespace {
 struct ChatOptions {
   bool no_stream = false;
   std::string system;
+  std::string model;  // one of the names the server serves (a LoRA adapter's)
   int max_tokens = 0;
 };
 
@@ -93,6 +98,14 @@ kube::Status RunChat(App& app, ChatOptions& o, const std::vector<std::string>& p
   // The name the server serves the model under (deploy passes it as --served-model-name).
   if (dep->is_object() && own::BelongsTo(dep->as_object(), name)) t.model = kube::LabelOf(dep->as_object(), own::kModelKey);
   if (t.model.empty()) return Status(Kind::kInvalidArgument, "deployment " + name + " was not made by kubectl lm deploy");
+  if (!o.model.empty()) {
+    const std::vector<std::string> served = ServedModels(dep->as_object());
+    if (std::find(served.begin(), served.end(), o.model) == served.end()) {
+      return Status(Kind::kInvalidArgument, name + " does not serve \"" + kube::Printable(o.model) + "\": it serves " +
+                                                boost::algorithm::join(served, ", "));
+    }
+    t.model = o.model;
+  }
 
   json::array messages;
   if (!system.empty()) messages.push_back(json::object{{"role", "system"}, {"content", system}});
@@ -128,6 +141,8 @@ Command ChatCommand() {
       {"chat", "NAME [PROMPT]", "Chat with a deployed model through the API server's service proxy"},
       {SwitchFlag<ChatOptions>({"no-stream", 0, "", "print the reply when it is complete"}, &ChatOptions::no_stream),
        TextFlag<ChatOptions>({"system", 0, "TEXT", "a system prompt"}, &ChatOptions::system),
+       TextFlag<ChatOptions>({"model", 0, "NAME", "the model or LoRA adapter to ask (default: the model)"},
+                             &ChatOptions::model),
        CountFlag<ChatOptions>({"max-tokens", 0, "N", "at most N tokens in each reply"}, &ChatOptions::max_tokens,
                               kMaxTokens)},
       {1, 2, "chat needs the NAME of a model deployment, as kubectl lm status lists them"}, RunChat);

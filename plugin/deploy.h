@@ -20,6 +20,8 @@ struct DeployOptions {
   PlanFlags plan;
   std::string image;           // default: the image this build names
   std::vector<std::string> server_args;  // more vllm serve arguments
+  std::vector<std::pair<std::string, std::string>> loras;  // --lora NAME=REPO_OR_PATH
+  std::optional<int> max_lora_rank;      // --max-lora-rank
   std::string hf_token_secret, hf_token_key = "token";
   bool hf_token_from_env = false;
   bool skip_hub_check = false;

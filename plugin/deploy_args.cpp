@@ -80,6 +80,40 @@ std::vector<Flag<DeployOptions>> DeployFlagTable() {
                  o.server_args.push_back(v);
                  return std::string();
                }});
+  t.push_back({{"lora", 0, "NAME=REPO_OR_PATH",
+                "serve a LoRA adapter beside the model under NAME: a Hugging Face repo id or a path in the pod "
+                "(repeatable)", {}, true},
+               [](DeployOptions& o, const std::string& v) {
+                 const auto eq = v.find('=');
+                 const std::string name = v.substr(0, eq == std::string::npos ? 0 : eq);
+                 const std::string source = eq == std::string::npos ? "" : v.substr(eq + 1);
+                 const bool name_ok = !name.empty() && name.size() <= 64 &&
+                                      std::all_of(name.begin(), name.end(), [](char c) {
+                                        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ||
+                                               c == '.';
+                                      });
+                 const bool source_ok = !source.empty() && source.size() <= 512 && kube::ValidUtf8(source) &&
+                                        std::none_of(source.begin(), source.end(), [](char c) {
+                                          return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f || c == '=';
+                                        });
+                 if (!name_ok || !source_ok) {
+                   return Invalid("lora", kube::Printable(v), "use NAME=ORG/REPO or NAME=/path, NAME of letters, "
+                                                              "digits, '-', '_' and '.'");
+                 }
+                 for (const auto& [n, s] : o.loras) {
+                   if (n == name) return Invalid("lora", v, "adapter " + name + " is named twice");
+                 }
+                 o.loras.emplace_back(name, source);
+                 return std::string();
+               }});
+  t.push_back({{"max-lora-rank", 0, "R", "the largest rank of the --lora adapters (default: read from each "
+                                         "adapter's adapter_config.json)"},
+               [](DeployOptions& o, const std::string& v) {
+                 auto n = ParseInteger(v, 1, gpu::kLoraRanks[std::size(gpu::kLoraRanks) - 1]);
+                 if (!n) return Invalid("max-lora-rank", v, "use a rank from 1 to 512");
+                 o.max_lora_rank = static_cast<int>(*n);
+                 return std::string();
+               }});
   t.push_back({{"hf-token-secret", 0, "NAME[:KEY]", "Secret holding the Hugging Face token (key default: token)"},
                [](DeployOptions& o, const std::string& v) {
                  return SetTokenSecret(v, o.hf_token_secret, o.hf_token_key);

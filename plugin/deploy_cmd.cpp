@@ -126,6 +126,43 @@ kube::Result<std::string> FindModelCache(App& app, kube::Client& client, const s
   return name;
 }
 
+// The rank every --lora adapter fits: each adapter's own (its PEFT
+// adapter_config.json on the Hub), or --max-lora-rank, rounded up to one vLLM
+// accepts. 0 without adapters.
+kube::Result<int> ResolveLoraRank(App& app, const DeployRequest& r) {
+  const DeployOptions& o = r.options;
+  if (o.loras.empty()) {
+    if (o.max_lora_rank) return Status(Kind::kInvalidArgument, "--max-lora-rank needs --lora");
+    return 0;
+  }
+  int known = 0;
+  std::string unknown;  // an adapter whose rank is not known, and why
+  for (const auto& [name, source] : o.loras) {
+    const bool repo = source.find('/') != std::string::npos && source[0] != '/' && source[0] != '.';
+    std::string why = repo ? "--skip-hub-check" : "a path in the pod";
+    if (repo && !o.skip_hub_check) {
+      auto config = AskHubFile(app.deps, app.log, source, "adapter_config.json", r.hf_token);
+      std::optional<int> rank = config.ok() ? LoraRankOf(*config) : std::nullopt;
+      if (rank) {
+        known = std::max(known, *rank);
+        continue;
+      }
+      why = config.ok() ? "its adapter_config.json has no rank \"r\"" : config.status().message();
+    }
+    if (unknown.empty()) unknown = name + " (" + source + "): " + why;
+  }
+  if (o.max_lora_rank && *o.max_lora_rank < known) {
+    return Status(Kind::kInvalidArgument, "--max-lora-rank " + std::to_string(*o.max_lora_rank) +
+                                              " is below an adapter's rank " + std::to_string(known));
+  }
+  if (!o.max_lora_rank && !unknown.empty()) {
+    return Status(Kind::kInvalidArgument, "the rank of LoRA adapter " + unknown + "; give --max-lora-rank");
+  }
+  const int rank = gpu::LoraRankFor(o.max_lora_rank.value_or(known));
+  if (rank == 0) return Status(Kind::kInvalidArgument, "LoRA rank " + std::to_string(known) + " is above vLLM's 512");
+  return rank;
+}
+
 Status RefusePlan(App& app, const gpu::Model& model, const gpu::Plan& plan, const std::string& suggestion) {
   std::vector<std::vector<std::string>> rows;
   for (const auto& v : plan.verdicts) rows.push_back({v.node, v.fits ? "yes" : "no", v.reason});
@@ -202,10 +239,14 @@ kube::Status RunDeploy(App& app, DeployOptions& options, const std::vector<std::
   Status hub = CheckHub(app, client, ns, r);
   if (!hub.ok()) return hub;
 
+  auto lora_rank = ResolveLoraRank(app, r);
+  if (!lora_rank.ok()) return lora_rank.status();
+
   // This deployment's own pods are not counted: a re-run plans what the first run planned.
   auto inventory = GatherInventory(client, [&](const json::object& pod) { return own::IsPodOf(pod, o.name, ns); });
   if (!inventory.ok()) return inventory.status();
-  const gpu::PlanRequest plan_request = MakePlanRequest(r.model, o.plan, r.dtype_bytes);
+  gpu::PlanRequest plan_request = MakePlanRequest(r.model, o.plan, r.dtype_bytes);
+  plan_request.lora = {static_cast<int>(o.loras.size()), *lora_rank};
   gpu::Plan plan = gpu::PlanPlacement(plan_request, *inventory);
   if (!plan.ok) {
     return RefusePlan(app, r.model, plan,
@@ -213,6 +254,8 @@ kube::Status RunDeploy(App& app, DeployOptions& options, const std::vector<std::
                                           gpu::QuantizedAlternative(plan_request, *inventory)));
   }
   DeploySpec spec = MakeSpec(r, plan, ns);
+  spec.loras = o.loras;
+  spec.max_lora_rank = *lora_rank;
   auto cache = FindModelCache(app, client, ns, r);
   if (!cache.ok()) return cache.status();
   spec.model_cache = *cache;

@@ -26,6 +26,7 @@ struct DeploymentStatus {
   std::string plan;              // the plan deploy recorded
   std::string labelled_nodes;    // as deploy recorded them
   std::string cache;             // the pulled model cache it mounts, or ""
+  std::vector<std::string> served;  // the names /v1/models lists: the model's, then its LoRA adapters' 
   long long gpus = 0;            // GPUs the pods ask for, in all
   std::vector<std::string> nodes;  // where its pods run
   Phase phase;
@@ -62,6 +63,10 @@ void ProbeReady(App& app, std::vector<DeploymentStatus>& items);
 // passes (an error with the last reason). Prints each new phase on stderr.
 kube::Status WaitForReady(App& app, kube::Client& client, const std::string& ns, const std::string& name,
                           std::chrono::seconds timeout);
+
+// The names a Deployment kubectl lm deploy made serves: --served-model-name
+// and each --lora-modules NAME=SOURCE of its server's command line.
+std::vector<std::string> ServedModels(const boost::json::object& deployment);
 
 // "5m", "3h", "2d": kubectl's age format.
 std::string Age(const std::string& rfc3339, std::chrono::system_clock::time_point now);

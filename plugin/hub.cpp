@@ -108,9 +108,12 @@ kube::Status ReadHubFileAccess(int status, const std::string& repo, const std::s
   return Status(Kind::kConnection, "the Hugging Face Hub answered " + std::to_string(status) + " for " + repo);
 }
 
-kube::Result<HubModel> AskHub(const kube::ClientDeps& deps, const kube::Logger& logger, const std::string& repo,
-                              const std::string& token) {
-  std::string endpoint = deps.env("HF_ENDPOINT").value_or("");
+namespace {
+
+// A transport to $HF_ENDPOINT (default https://huggingface.co), which
+// `endpoint` is set to.
+std::unique_ptr<kube::Transport> HubTransport(const kube::ClientDeps& deps, std::string& endpoint) {
+  endpoint = deps.env("HF_ENDPOINT").value_or("");
   if (endpoint.empty()) endpoint = kDefaultHubEndpoint;
   while (!endpoint.empty() && endpoint.back() == '/') endpoint.pop_back();
   kube::TransportOptions to;
@@ -118,7 +121,40 @@ kube::Result<HubModel> AskHub(const kube::ClientDeps& deps, const kube::Logger& 
   kube::ReadTransportEnvironment(deps.env, to);
   to.timeout = std::chrono::seconds(15);
   to.user_agent = "kubectl-lm";
-  auto transport = deps.transport(to);
+  return deps.transport(to);
+}
+
+}  // namespace
+
+kube::Result<std::string> AskHubFile(const kube::ClientDeps& deps, const kube::Logger& logger, const std::string& repo,
+                                     const std::string& file, const std::string& token) {
+  std::string endpoint;
+  auto transport = HubTransport(deps, endpoint);
+  kube::HttpRequest req{"GET", "/" + repo + "/resolve/main/" + file, {}, ""};
+  if (!token.empty()) req.headers.push_back({"Authorization", "Bearer " + token});
+  auto answer = transport->RoundTrip(req, nullptr);
+  if (!answer.ok()) return ForTheHub(answer.status(), endpoint);
+  if (logger.V(6)) logger.Info(6, "GET " + endpoint + req.target + " " + std::to_string(answer->status));
+  if (answer->status != 200) {
+    return Status(answer->status == 404 ? kube::Kind::kNotFound : kube::Kind::kForbidden,
+                  endpoint + "/" + repo + " has no readable " + file + " (HTTP " + std::to_string(answer->status) + ")");
+  }
+  return answer->body;
+}
+
+std::optional<int> LoraRankOf(const std::string& adapter_config) {
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(adapter_config, ec);
+  if (ec || !v.is_object()) return std::nullopt;
+  const boost::json::value* r = v.as_object().if_contains("r");
+  if (!r || !r->is_int64() || r->as_int64() <= 0 || r->as_int64() > 1 << 20) return std::nullopt;
+  return static_cast<int>(r->as_int64());
+}
+
+kube::Result<HubModel> AskHub(const kube::ClientDeps& deps, const kube::Logger& logger, const std::string& repo,
+                              const std::string& token) {
+  std::string endpoint;
+  auto transport = HubTransport(deps, endpoint);
   kube::HttpRequest req{"GET", "/api/models/" + repo, {{"Accept", "application/json"}}, ""};
   if (!token.empty()) req.headers.push_back({"Authorization", "Bearer " + token});
   auto log = [&](const kube::HttpRequest& r, int status) {

@@ -41,6 +41,14 @@ kube::Status ReadHubFileAccess(int status, const std::string& repo, const std::s
 kube::Result<HubModel> AskHub(const kube::ClientDeps& deps, const kube::Logger& log, const std::string& repo,
                               const std::string& token);
 
+// GET /REPO/resolve/main/FILE on the Hub: the file's text. A file that is
+// not there (404) or not readable with `token` is an error naming it.
+kube::Result<std::string> AskHubFile(const kube::ClientDeps& deps, const kube::Logger& log, const std::string& repo,
+                                     const std::string& file, const std::string& token);
+
+// A PEFT adapter_config.json's rank ("r"), when it says one.
+std::optional<int> LoraRankOf(const std::string& adapter_config);
+
 struct App;
 
 // --hf-token-secret NAME[:KEY], for deploy and pull: sets `secret` and

@@ -49,7 +49,8 @@ json::object PlanToJson(const gpu::Plan& p) {
     o["memoryPerGpuGiB"] = p.per_gpu_gib;
     o["memoryPerGpu"] = json::object{{"weightsGiB", p.memory.weights},         {"overheadGiB", p.memory.overhead},
                                      {"activationsGiB", p.memory.activations}, {"logitsGiB", p.memory.logits},
-                                     {"cudaGraphsGiB", p.memory.graphs},       {"kvCacheGiB", p.memory.kv}};
+                                     {"cudaGraphsGiB", p.memory.graphs},       {"kvCacheGiB", p.memory.kv},
+                                     {"loraGiB", p.memory.lora}};
   }
   json::array nodes;
   for (const auto& n : p.nodes) nodes.push_back(json::string(n));
@@ -83,7 +84,7 @@ std::string TermsPhrase(const gpu::Plan& p) {
   return Fixed(t.weights, " GiB") + " weights + " + Fixed(t.overhead, " GiB") + " overhead + " +
          Fixed(t.activations, " GiB") + " activations + " + Fixed(t.logits, " GiB") + " logits + " +
          Fixed(t.graphs, " GiB") + " CUDA graphs + " + Fixed(t.kv, " GiB") + " KV cache (" +
-         std::to_string(p.context) + " tokens)";
+         std::to_string(p.context) + " tokens)" + (t.lora > 0 ? " + " + Fixed(t.lora, " GiB") + " LoRA" : "");
 }
 
 std::string NodeList(const gpu::Plan& p) { return p.nodes.empty() ? "<none>" : boost::algorithm::join(p.nodes, ","); }

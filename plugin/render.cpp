@@ -164,6 +164,8 @@ gpu::ServerConfig ServerConfigOf(const DeploySpec& s) {
   c.quantization = s.quantization;
   c.mistral_format = s.model.mistral_format;
   c.extra_args = s.server_args;
+  c.lora_modules = s.loras;
+  c.max_lora_rank = s.max_lora_rank;
   return c;
 }
 

@@ -31,6 +31,8 @@ struct DeploySpec {
   std::string storage_class;                // "" = emptyDir cache
   std::string expose = "ClusterIP";
   std::string model_cache;                  // a claim kubectl lm pull filled: mounted read-only; "" = none
+  std::vector<std::pair<std::string, std::string>> loras;  // --lora NAME=SOURCE
+  int max_lora_rank = 0;
 };
 
 // A model cache kubectl lm pull makes: a claim named for the model, the Job

@@ -45,6 +45,26 @@ void AddLastLog(kube::Client& client, DeploymentStatus& d) {
 
 }  // namespace
 
+std::vector<std::string> ServedModels(const json::object& deployment) {
+  std::vector<std::string> served;
+  const json::object* spec = Obj(Obj(Obj(&deployment, "spec"), "template"), "spec");
+  const json::value* cs = spec ? spec->if_contains("containers") : nullptr;
+  if (!cs || !cs->is_array() || cs->as_array().empty()) return served;
+  const json::value* args = cs->as_array()[0].is_object() ? cs->as_array()[0].as_object().if_contains("args") : nullptr;
+  if (!args || !args->is_array()) return served;
+  bool lora = false;
+  std::string previous;
+  for (const auto& a : args->as_array()) {
+    if (!a.is_string()) continue;
+    const std::string arg(a.as_string());
+    if (previous == "--served-model-name") served.push_back(arg);
+    if (arg.rfind("--", 0) == 0) lora = arg == "--lora-modules";
+    else if (lora) served.push_back(arg.substr(0, arg.find('=')));
+    previous = arg;
+  }
+  return served;
+}
+
 kube::Result<std::vector<DeploymentStatus>> GatherStatus(kube::Client& client, const std::string& ns,
                                                         const std::string& name, bool with_events) {
   std::string scope = ns.empty() ? "" : "/namespaces/" + ns;
@@ -87,6 +107,7 @@ kube::Result<std::vector<DeploymentStatus>> GatherStatus(kube::Client& client, c
     s.repo = Str(Obj(md, "annotations"), "kubectl-lm.io/model-repo");
     s.plan = Str(Obj(md, "annotations"), "kubectl-lm.io/plan");
     s.cache = Str(Obj(md, "annotations"), "kubectl-lm.io/cache");
+    s.served = ServedModels(d);
     s.labelled_nodes = own::LabelledNodesValue(own::LabelledNodes(d));
     s.created = Str(md, "creationTimestamp");
     s.endpoint = "http://" + s.name + "." + s.namespace_ + ".svc/v1";

@@ -47,6 +47,7 @@ json::object ToJson(const DeploymentStatus& d) {
           {"pods", std::move(pods)}, {"lastLogLines", json::array(d.last_log.begin(), d.last_log.end())}};
   if (d.timeline) o["timeline"] = TimelineJson(*d.timeline);
   if (!d.cache.empty()) o["cache"] = d.cache;
+  o["servedModels"] = json::array(d.served.begin(), d.served.end());
   if (d.probe) {
     json::object probe{{"answered", d.probe->answered}};
     if (d.probe->answered) probe["milliseconds"] = d.probe->milliseconds;
@@ -102,6 +103,10 @@ void PrintDetail(std::ostream& o, const DeploymentStatus& d) {
     << "GPU nodes:  " << (d.labelled_nodes.empty() ? "<none>" : d.labelled_nodes) << " (passed the memory check)\n"
     << "Endpoint:   " << d.endpoint << " (kubectl lm chat " << d.name << " \"hello\")\n";
   if (!d.cache.empty()) o << "Cache:      " << d.cache << " (weights kubectl lm pull staged, mounted read-only)\n";
+  if (d.served.size() > 1) {
+    o << "Serves:     " << boost::algorithm::join(d.served, ", ") << " (the model, then its LoRA adapters; kubectl lm "
+      << "chat " << d.name << " --model NAME)\n";
+  }
   if (d.timeline && !d.timeline->steps.empty()) PrintTimeline(o, *d.timeline);
   if (!d.last_log.empty()) {
     o << "Last log lines of the crashed server:\n";

@@ -29,6 +29,11 @@ from tls_server import serve
 
 PORT_FILE, CERT, KEY, LOG, CATALOG = sys.argv[1:6]
 REPOS = {"stand-in/Custom-7B": {"gated": False, "parameters": {"BF16": 8_000_000_000}}}
+# LoRA adapters, each with its PEFT adapter_config.json (the "r" deploy reads).
+ADAPTERS = {"stand-in/phi-3-mini-sql-lora": {"r": 16, "lora_alpha": 32, "peft_type": "LORA"},
+            "stand-in/phi-3-mini-chat-lora": {"r": 64, "lora_alpha": 16, "peft_type": "LORA"}}
+for a in ADAPTERS:
+    REPOS[a] = {"gated": False, "parameters": {"BF16": 50_000_000}}
 with open(CATALOG) as f:
     for m in json.load(f)["items"]:
         REPOS[m["repo"]] = {"gated": "manual" if m["gated"] else False,
@@ -63,6 +68,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             total = sum(r["parameters"].values())
             return self.answer(200, json.dumps({"id": repo, "gated": r["gated"],
                                                 "safetensors": {"parameters": r["parameters"], "total": total}}).encode())
+        if self.command == "GET" and self.path.endswith("/resolve/main/adapter_config.json"):
+            repo = self.path[1:self.path.index("/resolve/main/")]
+            if repo not in ADAPTERS:
+                return self.answer(404, b'{"error":"Entry not found"}')
+            return self.answer(200, json.dumps(ADAPTERS[repo]).encode())
         if self.command == "HEAD" and "/resolve/main/" in self.path:
             repo = self.path[1:self.path.index("/resolve/main/")]
             if repo not in REPOS:

@@ -70,6 +70,28 @@ BOOST_AUTO_TEST_CASE(quantization_float16_and_extra_args_last) {
                     "--quantization awq --host 0.0.0.0 --port 8000 --enable-prefix-caching --kv-cache-dtype=fp8");
 }
 
+BOOST_AUTO_TEST_CASE(two_lora_adapters_each_with_a_slot_at_the_largest_rank) {
+  ServerConfig c = Base();
+  c.lora_modules = {{"sql", "stand-in/phi-3-mini-sql-lora"}, {"chat", "/models/chat-lora"}};
+  c.max_lora_rank = 64;
+  BOOST_CHECK_EQUAL(Line(c),
+                    "vllm serve microsoft/Phi-3-mini-4k-instruct --served-model-name phi-3-mini-4k "
+                    "--tensor-parallel-size 1 --max-model-len 4096 --max-num-batched-tokens 2048 --max-num-seqs 256 "
+                    "--gpu-memory-utilization 0.90 --dtype bfloat16 --enable-lora --max-loras 2 --max-lora-rank 64 "
+                    "--lora-modules sql=stand-in/phi-3-mini-sql-lora chat=/models/chat-lora --host 0.0.0.0 --port 8000");
+  for (const char* a : {"--enable-lora", "--lora-modules=x=y", "--max-loras", "--max_lora_rank=8"}) {
+    BOOST_TEST_CONTEXT(a) { BOOST_CHECK(PlannedServerOption(a).has_value()); }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(lora_ranks_round_up_to_one_vllm_accepts) {
+  BOOST_CHECK_EQUAL(LoraRankFor(1), 8);
+  BOOST_CHECK_EQUAL(LoraRankFor(16), 16);
+  BOOST_CHECK_EQUAL(LoraRankFor(300), 320);
+  BOOST_CHECK_EQUAL(LoraRankFor(512), 512);
+  BOOST_CHECK_EQUAL(LoraRankFor(513), 0);
+}
+
 BOOST_AUTO_TEST_CASE(no_context_leaves_the_models_own) {
   ServerConfig c = Base();
   c.max_model_len = 0;

@@ -87,6 +87,18 @@ BOOST_AUTO_TEST_CASE(the_terms) {
   BOOST_CHECK_CLOSE(t.Total(), t.weights + t.overhead + t.activations + t.logits + t.graphs + t.kv, 1e-9);
 }
 
+// Each adapter's slot: A and B for the fused QKV, output, gate/up and down
+// projections of every layer, at the rank, in the model's dtype.
+BOOST_AUTO_TEST_CASE(lora_adapters_add_their_slots) {
+  const Model& m = *FindModel("llama-3.1-8b");  // hidden 4096, KV width 1024, intermediate 14336, 32 layers
+  const BatchBudget b{2048, 256};
+  const double without = MemoryPerGpuGiB(m, Widths{}, 1, 8192, b);
+  const double with = MemoryPerGpuGiB(m, Widths{}, 1, 8192, b, {2, 64});
+  const double slot = 64.0 * 32 * (6 * 4096 + 2 * 1024 + 3 * 14336) * 2 / (1 << 30);
+  BOOST_CHECK_CLOSE(with - without, 2 * slot, 1e-9);
+  BOOST_CHECK_CLOSE(MemoryPerGpu(m, Widths{}, 1, 8192, b, {2, 64}).lora, 2 * slot, 1e-9);
+}
+
 BOOST_AUTO_TEST_CASE(batch_budgets_keep_eight_tokens_per_sequence) {
   BOOST_CHECK((BatchBudget::OfTokens(8192) == BatchBudget{8192, 1024}));
   BOOST_CHECK((BatchBudget::OfTokens(2048) == BatchBudget{2048, 256}));

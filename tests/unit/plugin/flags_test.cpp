@@ -25,6 +25,7 @@ std::string GoodValue(const FlagInfo& f) {
   if (f.name == "gpu-memory-utilization") return "0.5";
   if (f.name == "cache-size") return "10Gi";
   if (f.name == "max-num-batched-tokens") return "2048";
+  if (f.name == "lora") return "sql=org/sql-lora";
   if (f.name == "v") return "0";
   if (f.name == "as-user-extra") return "scopes=view";
   return "1";
