@@ -23,7 +23,8 @@ namespace lm {
 const std::vector<Command>& Commands() {
   static const std::vector<Command> commands = {
       NodesCommand(), ModelsCommand(), DeployCommand(),  PullCommand(),       StatusCommand(), ScaleCommand(),
-      DeleteCommand(), LogsCommand(),  ChatCommand(),    VersionCommand(),    CompletionCommand(), HelpCommand(),
+      TopCommand(),    DeleteCommand(), LogsCommand(),  ChatCommand(), VersionCommand(), CompletionCommand(),
+      HelpCommand(),
   };
   return commands;
 }

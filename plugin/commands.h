@@ -17,6 +17,7 @@ Command StatusCommand();
 Command DeleteCommand();
 Command PullCommand();
 Command ScaleCommand();
+Command TopCommand();
 Command LogsCommand();
 Command ChatCommand();
 Command VersionCommand();

@@ -6,8 +6,12 @@ each request, makes it misbehave: "500" answers with status 500 and vLLM's
 error body (vllm/entrypoints/openai/protocol.py ErrorResponse), "hang"
 never answers.
 
-usage: openai-stub.py ADDRESS PORT REQUEST_LOG [MODE_FILE]
+METRICS_DIR, when given, holds the /metrics pages to serve: 1.txt for the
+first request, 2.txt for the second, and so on, the last one from then on.
+
+usage: openai-stub.py ADDRESS PORT REQUEST_LOG [MODE_FILE [METRICS_DIR]]
 """
+import os
 import http.server
 import json
 import socketserver
@@ -16,6 +20,8 @@ import time
 
 ADDRESS, PORT, REQUEST_LOG = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 MODE_FILE = sys.argv[4] if len(sys.argv) > 4 else "/dev/null"
+METRICS_DIR = sys.argv[5] if len(sys.argv) > 5 else ""
+SCRAPES = [0]
 
 
 def mode():
@@ -34,9 +40,19 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
     def do_GET(self):
-        body = b'{"status":"ok"}' if self.path == "/health" else b'{"object":"list","data":[]}'
+        content_type = "application/json"
+        if self.path == "/metrics" and METRICS_DIR:
+            SCRAPES[0] += 1
+            n = SCRAPES[0]
+            while n > 1 and not os.path.exists(f"{METRICS_DIR}/{n}.txt"):
+                n -= 1
+            with open(f"{METRICS_DIR}/{n}.txt", "rb") as f:
+                body = f.read()
+            content_type = "text/plain; version=0.0.4"
+        else:
+            body = b'{"status":"ok"}' if self.path == "/health" else b'{"object":"list","data":[]}'
         self.send_response(200)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
