@@ -2,6 +2,7 @@
 // captured from the e2e cluster (tests/testdata).
 #include <boost/test/unit_test.hpp>
 
+#include <ctime>
 #include <fstream>
 #include <sstream>
 
@@ -216,10 +217,8 @@ struct LoadingFixture : harness::Harness {
   }
   static std::string Rfc3339(std::chrono::system_clock::time_point t) {
     const std::time_t tt = std::chrono::system_clock::to_time_t(t);
-    std::tm tm{};
-    gmtime_r(&tt, &tm);
     char b[32];
-    std::strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    std::strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&tt));  // portable: one thread here
     return b;
   }
 };
