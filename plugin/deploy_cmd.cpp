@@ -7,7 +7,6 @@
 
 #include "gpu/units.h"
 #include "kube/access_review.h"
-#include "kube/base64.h"
 #include "kube/json_fields.h"
 #include "kube/quantity.h"
 #include "plugin/app.h"
@@ -54,14 +53,7 @@ kube::Result<Existing> GatherExisting(kube::Client& client, const DeploySpec& sp
 
 // Refuses up front what RBAC would refuse half-way, and a missing Secret.
 Status CheckPreconditions(kube::Client& client, const DeployRequest& r, const DeploySpec& spec) {
-  const std::string& secret = r.options.hf_token_secret;
-  if (!secret.empty()) {
-    auto s = client.Get("/api/v1/namespaces/" + spec.namespace_ + "/secrets/" + secret);
-    if (!s.ok() && s.status().kind() == Kind::kNotFound) {
-      return Status(Kind::kNotFound, "secret \"" + secret + "\" not found in namespace " + spec.namespace_ +
-                                         " (create it, or pass --hf-token-from-env)");
-    }
-  }
+  if (Status secret = CheckTokenSecret(client, spec.namespace_, r.options.hf_token_secret); !secret.ok()) return secret;
   for (const auto& [a, why] : DeployNeeds(spec)) {
     auto allowed = kube::CanI(client, a);
     if (!allowed.ok()) return allowed.status();

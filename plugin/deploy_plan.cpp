@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "plugin/hub.h"
 #include "plugin/model_flags.h"
 #include "kube/json_fields.h"
 #include "plugin/ownership.h"
@@ -55,11 +56,7 @@ kube::Result<DeployRequest> ResolveDeploy(DeployOptions o, const std::optional<s
     r.hf_token = *hf_token_env;
   }
   // Refused before anything is asked of the cluster.
-  if (r.model.gated && o.hf_token_secret.empty() && r.hf_token.empty()) {
-    return Status(Kind::kInvalidArgument, r.model.name + " (" + r.model.repo + ") is gated: request access on "
-                  "https://huggingface.co/" + r.model.repo + " (a licence or a contact form), then pass "
-                  "--hf-token-from-env with HF_TOKEN set, or --hf-token-secret NAME[:KEY]");
-  }
+  if (r.model.gated && o.hf_token_secret.empty() && r.hf_token.empty()) return GatedNeedsToken(r.model.name, r.model.repo);
   r.options = std::move(o);
   return r;
 }
@@ -109,6 +106,22 @@ std::vector<Need> DeployNeeds(const DeploySpec& spec) {
   return needs;
 }
 
+Change ApplyChange(const json::object& obj, const json::object* existing, const std::string& ns) {
+  Change c;
+  c.op = Change::Op::kApply;
+  c.path = ObjectPath(obj);
+  const std::string name(obj.at("metadata").at("name").as_string());
+  c.what = KindForOutput(obj) + "/" + name;
+  c.object = obj;
+  c.creates = existing == nullptr;
+  if (existing) {
+    const std::string uid = kube::StrField(kube::ObjField(existing, "metadata"), "uid");
+    if (!uid.empty()) c.object["metadata"].as_object()["uid"] = uid;
+  }
+  c.undo_hint = "kubectl delete " + KindForOutput(obj) + " " + name + " -n " + ns;
+  return c;
+}
+
 kube::Result<std::vector<Change>> PlanDeployChanges(const DeploySpec& spec, const std::vector<json::object>& objects,
                                                     const Existing& existing) {
   const std::string key = own::NodeLabelKey(spec.name, spec.namespace_);
@@ -130,23 +143,8 @@ kube::Result<std::vector<Change>> PlanDeployChanges(const DeploySpec& spec, cons
     if (!existing.labelled.count(n)) changes.push_back(LabelChange(n, key, true));
   }
   for (const auto& obj : objects) {
-    Change c;
-    c.op = Change::Op::kApply;
-    c.path = ObjectPath(obj);
-    std::string name(obj.at("metadata").at("name").as_string());
-    c.what = KindForOutput(obj) + "/" + name;
-    c.object = obj;
-    auto found = existing.objects.find(c.path);
-    c.creates = found == existing.objects.end();
-    // An object that is ours is applied only as the very object that was
-    // checked: one deleted and made again by someone else since has another
-    // uid, which the API server refuses to change.
-    if (!c.creates) {
-      std::string uid = kube::StrField(kube::ObjField(&found->second, "metadata"), "uid");
-      if (!uid.empty()) c.object["metadata"].as_object()["uid"] = uid;
-    }
-    c.undo_hint = "kubectl delete " + KindForOutput(obj) + " " + name + " -n " + spec.namespace_;
-    changes.push_back(std::move(c));
+    auto found = existing.objects.find(ObjectPath(obj));
+    changes.push_back(ApplyChange(obj, found == existing.objects.end() ? nullptr : &found->second, spec.namespace_));
   }
   std::set<std::string> wanted(spec.plan.nodes.begin(), spec.plan.nodes.end());
   for (const auto& n : previously) {

@@ -45,6 +45,12 @@ struct Need {
 // Every verb deploy will use for `spec`, checked before anything changes.
 std::vector<Need> DeployNeeds(const DeploySpec& spec);
 
+// The change that applies `object` in namespace `ns`: a create when
+// `existing` is null (refused if the object appeared meanwhile, undone by
+// uid), else an apply of the very object that was checked (its uid as a
+// precondition, so one made again by someone else is refused).
+Change ApplyChange(const boost::json::object& object, const boost::json::object* existing, const std::string& ns);
+
 // What the cluster holds of the objects and nodes deploy will touch.
 struct Existing {
   std::map<std::string, boost::json::object> objects;  // by REST path; absent ones are missing

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
+#include <utility>
 #include <optional>
 #include <string>
 #include <vector>
@@ -54,9 +56,10 @@ kube::Result<std::vector<DeploymentStatus>> GatherStatus(kube::Client& client, c
 void AddTimeline(App& app, kube::Client& client, DeploymentStatus& d);
 
 // Asks each deployment whose pods are all Ready for one completion
-// (ProbeServer), each bounded by --request-timeout or kProbeTimeout; one that
-// does not answer becomes Unhealthy, with the reason.
-void ProbeReady(App& app, std::vector<DeploymentStatus>& items);
+// (ProbeServer), each bounded by ProbeBound; one that does not answer
+// becomes Unhealthy, with the reason. `bounded` is the client the probes
+// use: made on first need, and kept by the caller for its next polls.
+void ProbeReady(App& app, std::vector<DeploymentStatus>& items, std::unique_ptr<kube::Client>& bounded);
 
 // Polls until the deployment is Ready and answers (OK), fails (ImagePullBackOff,
 // CrashLoopBackOff, OOMKilled: an error with the reason), or `timeout`
@@ -67,6 +70,11 @@ kube::Status WaitForReady(App& app, kube::Client& client, const std::string& ns,
 // The names a Deployment kubectl lm deploy made serves: --served-model-name
 // and each --lora-modules NAME=SOURCE of its server's command line.
 std::vector<std::string> ServedModels(const boost::json::object& deployment);
+
+// What one replica of a Deployment kubectl lm deploy made asks for: its GPU
+// resource (nvidia.com/gpu or a MIG slice) and how many, summed over its
+// containers; {"", 0} when none.
+std::pair<std::string, long long> ReplicaGpus(const boost::json::object& deployment);
 
 // "5m", "3h", "2d": kubectl's age format.
 std::string Age(const std::string& rfc3339, std::chrono::system_clock::time_point now);

@@ -192,6 +192,22 @@ std::optional<std::string> TokenForHub(kube::Client& client, const std::string& 
 
 }  // namespace
 
+kube::Status GatedNeedsToken(const std::string& name, const std::string& repo) {
+  return Status(Kind::kInvalidArgument, name + " (" + repo + ") is gated: request access on https://huggingface.co/" +
+                                            repo + " (a licence or a contact form), then pass --hf-token-from-env with "
+                                            "HF_TOKEN set, or --hf-token-secret NAME[:KEY]");
+}
+
+kube::Status CheckTokenSecret(kube::Client& client, const std::string& ns, const std::string& secret) {
+  if (secret.empty()) return Status::Ok();
+  auto s = client.Get("/api/v1/namespaces/" + ns + "/secrets/" + secret);
+  if (!s.ok() && s.status().kind() == Kind::kNotFound) {
+    return Status(Kind::kNotFound, "secret \"" + secret + "\" not found in namespace " + ns +
+                                       " (create it, or pass --hf-token-from-env)");
+  }
+  return Status::Ok();
+}
+
 std::string SetTokenSecret(const std::string& v, std::string& secret, std::string& key) {
   auto colon = v.find(':');
   secret = v.substr(0, colon);

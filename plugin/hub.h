@@ -49,6 +49,14 @@ kube::Result<std::string> AskHubFile(const kube::ClientDeps& deps, const kube::L
 // A PEFT adapter_config.json's rank ("r"), when it says one.
 std::optional<int> LoraRankOf(const std::string& adapter_config);
 
+// A gated model asked for with no token at all: the one-line refusal that
+// says how to get access and pass a token (deploy, pull).
+kube::Status GatedNeedsToken(const std::string& name, const std::string& repo);
+
+// The --hf-token-secret Secret must exist before anything changes; one this
+// user may not read is left to the pod.
+kube::Status CheckTokenSecret(kube::Client& client, const std::string& ns, const std::string& secret);
+
 struct App;
 
 // --hf-token-secret NAME[:KEY], for deploy and pull: sets `secret` and

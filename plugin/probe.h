@@ -12,6 +12,10 @@ namespace lm {
 
 // The bound of one probe when --request-timeout does not give one.
 inline constexpr std::chrono::seconds kProbeTimeout{10};
+// What bounds each request to a model server: --request-timeout, else kProbeTimeout.
+inline std::chrono::milliseconds ProbeBound(std::chrono::milliseconds request_timeout) {
+  return request_timeout.count() > 0 ? request_timeout : std::chrono::milliseconds(kProbeTimeout);
+}
 
 struct ProbeResult {
   bool answered = false;

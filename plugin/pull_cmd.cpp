@@ -15,6 +15,7 @@
 #include "plugin/app.h"
 #include "plugin/commands.h"
 #include "plugin/deploy.h"
+#include "plugin/deploy_plan.h"
 #include "plugin/executor.h"
 #include "plugin/hub.h"
 #include "plugin/options.h"
@@ -67,28 +68,21 @@ kube::Result<std::vector<Change>> PlanCacheChanges(kube::Client& client, const C
                                                    const std::vector<json::object>& objects) {
   std::vector<Change> changes;
   for (const auto& obj : objects) {
-    Change c;
-    c.op = Change::Op::kApply;
-    c.path = ObjectPath(obj);
+    const std::string path = ObjectPath(obj);
     const std::string name(obj.at("metadata").at("name").as_string());
-    c.what = KindForOutput(obj) + "/" + name;
-    c.object = obj;
-    auto current = client.Get(c.path);
-    if (!current.ok() && current.status().kind() != Kind::kNotFound) return current.status().WithContext("get " + c.what);
-    c.creates = !current.ok();
-    if (!c.creates) {
-      if (!current->is_object() || !own::BelongsToCache(current->as_object(), spec.cache)) {
-        return Status(Kind::kAlreadyExists, KindForOutput(obj) + " \"" + name + "\" already exists in namespace " +
-                                                spec.namespace_ + " and was not created by kubectl lm pull; nothing "
-                                                "was changed (pull into another namespace, or remove it yourself)");
-      }
-      const std::string uid = kube::StrField(kube::ObjField(&current->as_object(), "metadata"), "uid");
-      if (!uid.empty()) c.object["metadata"].as_object()["uid"] = uid;
-      // A Job's template cannot change: one that exists is left as it is.
-      if (obj.at("kind").as_string() == "Job") continue;
+    auto current = client.Get(path);
+    if (!current.ok() && current.status().kind() != Kind::kNotFound) {
+      return current.status().WithContext("get " + KindForOutput(obj) + "/" + name);
     }
-    c.undo_hint = "kubectl delete " + KindForOutput(obj) + " " + name + " -n " + spec.namespace_;
-    changes.push_back(std::move(c));
+    const json::object* existing = current.ok() && current->is_object() ? &current->as_object() : nullptr;
+    if (current.ok() && (!existing || !own::BelongsToCache(*existing, spec.cache))) {
+      return Status(Kind::kAlreadyExists, KindForOutput(obj) + " \"" + name + "\" already exists in namespace " +
+                                              spec.namespace_ + " and was not created by kubectl lm pull; nothing "
+                                              "was changed (pull into another namespace, or remove it yourself)");
+    }
+    // A Job's template cannot change: one that exists is left as it is.
+    if (existing && obj.at("kind").as_string() == "Job") continue;
+    changes.push_back(ApplyChange(obj, existing, spec.namespace_));
   }
   return changes;
 }
@@ -102,11 +96,7 @@ kube::Status RunPull(App& app, PullOptions& o, const std::vector<std::string>& p
     if (!env || env->empty()) return Status(Kind::kInvalidArgument, "--hf-token-from-env: HF_TOKEN is not set");
     token = *env;
   }
-  if (model->gated && token.empty() && o.hf_token_secret.empty()) {
-    return Status(Kind::kInvalidArgument, model->name + " (" + model->repo + ") is gated: request access on "
-                  "https://huggingface.co/" + model->repo + ", then pass --hf-token-from-env with HF_TOKEN set, or "
-                  "--hf-token-secret NAME[:KEY]");
-  }
+  if (model->gated && token.empty() && o.hf_token_secret.empty()) return GatedNeedsToken(model->name, model->repo);
   auto connected = app.Connect();
   if (!connected.ok()) return connected.status();
   kube::Client& client = **connected;
@@ -150,13 +140,7 @@ kube::Status RunPull(App& app, PullOptions& o, const std::vector<std::string>& p
                  o.output.empty() ? "yaml" : o.output);
     return Status::Ok();
   }
-  if (!o.hf_token_secret.empty()) {
-    auto s = client.Get("/api/v1/namespaces/" + ns + "/secrets/" + o.hf_token_secret);
-    if (!s.ok() && s.status().kind() == Kind::kNotFound) {
-      return Status(Kind::kNotFound, "secret \"" + o.hf_token_secret + "\" not found in namespace " + ns +
-                                         " (create it, or pass --hf-token-from-env)");
-    }
-  }
+  if (Status secret = CheckTokenSecret(client, ns, o.hf_token_secret); !secret.ok()) return secret;
   auto changes = PlanCacheChanges(client, spec, *objects);
   if (!changes.ok()) return changes.status();
   ExecuteOptions eo;

@@ -9,9 +9,9 @@
 
 #include "gpu/placement.h"
 #include "kube/json_fields.h"
-#include "kube/quantity.h"
 #include "plugin/app.h"
 #include "plugin/commands.h"
+#include "plugin/deployment_status.h"
 #include "plugin/executor.h"
 #include "plugin/gather.h"
 #include "plugin/model_flags.h"
@@ -34,28 +34,16 @@ struct ScaleOptions {
   kube::DryRun dry_run = kube::DryRun::kNone;
 };
 
-// What one replica asks for: the GPU resource and how many of it.
-std::pair<std::string, int> ReplicaGpus(const json::object& deployment) {
-  const json::object* spec = Obj(Obj(Obj(&deployment, "spec"), "template"), "spec");
-  const json::value* cs = spec ? spec->if_contains("containers") : nullptr;
-  if (!cs || !cs->is_array()) return {"", 0};
-  for (const auto& c : cs->as_array()) {
-    const json::object* limits = Obj(Obj(c.if_object(), "resources"), "limits");
-    if (!limits) continue;
-    for (const auto& [k, v] : *limits) {
-      const std::string key(k);
-      if (!gpu::IsGpuResource(key) || !v.is_string()) continue;
-      auto q = kube::Quantity::Parse(std::string(v.as_string()));
-      if (q.ok()) return {key, static_cast<int>(std::min<int64_t>(q->Value(), gpu::kMaxTensorParallel))};
-    }
-  }
-  return {"", 0};
+// One replica's GPUs, as a TP size the placement functions take.
+std::pair<std::string, int> ReplicaTp(const json::object& deployment) {
+  const auto [resource, count] = ReplicaGpus(deployment);
+  return {resource, static_cast<int>(std::min<long long>(count, gpu::kMaxTensorParallel))};
 }
 
 // Scaling up: the nodes deploy labelled must hold the new replicas now.
 Status CheckRoom(App& app, kube::Client& client, const std::string& ns, const std::string& name,
                  const json::object& deployment, int replicas) {
-  const auto [resource, tp] = ReplicaGpus(deployment);
+  const auto [resource, tp] = ReplicaTp(deployment);
   const std::vector<std::string> nodes = own::LabelledNodes(deployment);
   if (resource.empty() || nodes.empty()) return Status::Ok();  // nothing kubectl-lm planned to check
   // Its own pods are not counted: they are the replicas being replaced.
@@ -106,7 +94,7 @@ kube::Status RunScale(App& app, ScaleOptions& o, const std::vector<std::string>&
     if (!r.ok()) return r.status().WithContext("scale deployment.apps/" + name);
   }
   app.out << "deployment.apps/" << name << " scaled" << suffix << "\n";
-  const auto [resource, tp] = ReplicaGpus(d);
+  const auto [resource, tp] = ReplicaTp(d);
   if (*o.replicas == 0 && tp > 0) {
     app.err << name << ": scaled to 0; its " << tp * was << " " << resource << " are free; the Deployment, Service, "
             << "node labels and any model cache stay (kubectl lm scale " << name << " --replicas 1 starts it again)\n";

@@ -65,6 +65,26 @@ std::vector<std::string> ServedModels(const json::object& deployment) {
   return served;
 }
 
+std::pair<std::string, long long> ReplicaGpus(const json::object& deployment) {
+  std::pair<std::string, long long> gpus{"", 0};
+  const json::object* spec = Obj(Obj(Obj(&deployment, "spec"), "template"), "spec");
+  const json::value* cs = spec ? spec->if_contains("containers") : nullptr;
+  if (!cs || !cs->is_array()) return gpus;
+  for (const auto& c : cs->as_array()) {
+    const json::object* limits = Obj(Obj(c.if_object(), "resources"), "limits");
+    if (!limits) continue;
+    for (const auto& [k, v] : *limits) {
+      const std::string key(k);
+      if ((key != "nvidia.com/gpu" && key.rfind("nvidia.com/mig-", 0) != 0) || !v.is_string()) continue;
+      auto q = kube::Quantity::Parse(std::string(v.as_string()));
+      if (!q.ok()) continue;
+      if (gpus.first.empty()) gpus.first = key;
+      gpus.second += q->Value();
+    }
+  }
+  return gpus;
+}
+
 kube::Result<std::vector<DeploymentStatus>> GatherStatus(kube::Client& client, const std::string& ns,
                                                         const std::string& name, bool with_events) {
   std::string scope = ns.empty() ? "" : "/namespaces/" + ns;
@@ -123,25 +143,8 @@ kube::Result<std::vector<DeploymentStatus>> GatherStatus(kube::Client& client, c
       if (!p.node.empty() && std::find(s.nodes.begin(), s.nodes.end(), p.node) == s.nodes.end()) s.nodes.push_back(p.node);
     }
     // GPUs asked for: each replica's limits on GPU resources.
-    long long per_replica = 0;
-    if (auto* tmpl = Obj(Obj(Obj(&d, "spec"), "template"), "spec")) {
-      if (auto* cs = tmpl->if_contains("containers"); cs && cs->is_array()) {
-        for (const auto& c : cs->as_array()) {
-          const json::object* limits = Obj(Obj(c.if_object(), "resources"), "limits");
-          if (!limits) continue;
-          for (const auto& [k, v] : *limits) {
-            std::string key(k);
-            if ((key == "nvidia.com/gpu" || key.rfind("nvidia.com/mig-", 0) == 0) && v.is_string()) {
-              auto q = kube::Quantity::Parse(std::string(v.as_string()));
-              if (q.ok()) {
-                s.gpus += q->Value() * s.phase.replicas;
-                per_replica += q->Value();
-              }
-            }
-          }
-        }
-      }
-    }
+    const long long per_replica = ReplicaGpus(d).second;
+    s.gpus = per_replica * s.phase.replicas;
     if (s.phase.phase == "ScaledDown" && per_replica > 0) {
       s.phase.reason = "scaled to 0: its GPUs are free (kubectl lm scale " + s.name + " --replicas 1 starts it again, " +
                        std::to_string(per_replica) + " GPU(s) per replica)";
@@ -206,18 +209,16 @@ void AddTimeline(App& app, kube::Client& client, DeploymentStatus& d) {
   }
 }
 
-void ProbeReady(App& app, std::vector<DeploymentStatus>& items) {
-  std::unique_ptr<kube::Client> client;
-  const std::chrono::milliseconds bound =
-      app.global.request_timeout.count() > 0 ? app.global.request_timeout : std::chrono::milliseconds(kProbeTimeout);
+void ProbeReady(App& app, std::vector<DeploymentStatus>& items, std::unique_ptr<kube::Client>& bounded) {
+  const std::chrono::milliseconds bound = ProbeBound(app.global.request_timeout);
   for (DeploymentStatus& d : items) {
     if (d.phase.phase != "Ready") continue;
-    if (!client) {
+    if (!bounded) {
       auto c = app.Connect(bound);
       if (!c.ok()) return;  // the same kubeconfig just worked: not reached
-      client = std::move(*c);
+      bounded = std::move(*c);
     }
-    d.probe = ProbeServer(*client, app.deps.clock, bound, d.namespace_, d.name, d.model);
+    d.probe = ProbeServer(*bounded, app.deps.clock, bound, d.namespace_, d.name, d.model);
     if (!d.probe->answered) {
       d.phase.phase = "Unhealthy";
       d.phase.reason = d.probe->reason;
@@ -229,13 +230,14 @@ kube::Status WaitForReady(App& app, kube::Client& client, const std::string& ns,
                           std::chrono::seconds timeout) {
   auto deadline = app.Now() + timeout;
   std::string last;
+  std::unique_ptr<kube::Client> probe_client;  // one for every poll
   for (;;) {
     auto st = GatherStatus(client, ns, name, true);
     if (!st.ok()) return st.status();
     if (st->empty()) return Status(Kind::kNotFound, "deployment " + name + " disappeared while waiting");
     // Ready pods are not yet a server that answers: ask it (Unhealthy until it does).
     AddTimeline(app, client, st->front());
-    ProbeReady(app, *st);
+    ProbeReady(app, *st, probe_client);
     const Phase& p = st->front().phase;
     std::string line = p.phase + (p.reason.empty() ? "" : ": " + p.reason);
     // A new line when the server moves to another step or shows other
@@ -279,6 +281,7 @@ kube::Status RunStatus(App& app, StatusOptions& o, const std::vector<std::string
   if (!client.ok()) return client.status();
   std::string ns = all ? "" : (*client)->config().namespace_;
   std::string previous;
+  std::unique_ptr<kube::Client> probe_client;  // one for every --watch poll
   for (;;) {
     auto items = GatherStatus(**client, ns, name, !name.empty());
     if (!items.ok()) return items.status();
@@ -296,7 +299,7 @@ kube::Status RunStatus(App& app, StatusOptions& o, const std::vector<std::string
       AddLastLog(**client, items->front());
       AddTimeline(app, **client, items->front());
     }
-    if (o.probe.value_or(!name.empty())) ProbeReady(app, *items);
+    if (o.probe.value_or(!name.empty())) ProbeReady(app, *items, probe_client);
     std::string text = RenderStatus(*items, name, output, all, app.Now());
     if (text != previous) {
       app.out << text << std::flush;

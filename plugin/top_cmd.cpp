@@ -166,8 +166,7 @@ std::string Render(const std::vector<PodTop>& rows, const std::string& output, b
 kube::Status RunTop(App& app, TopOptions& o, const std::vector<std::string>& positionals) {
   const std::string name = positionals.empty() ? "" : positionals.front();
   // Each scrape is bounded as status's probe is: a server that hangs is a row, not a stall.
-  auto client = app.Connect(app.global.request_timeout.count() > 0 ? app.global.request_timeout
-                                                                   : std::chrono::milliseconds(kProbeTimeout));
+  auto client = app.Connect(ProbeBound(app.global.request_timeout));
   if (!client.ok()) return client.status();
   const std::string ns = o.all ? "" : (*client)->config().namespace_;
   auto items = GatherStatus(**client, ns, name, false);

@@ -324,16 +324,7 @@ BOOST_AUTO_TEST_CASE(wait_gives_up_at_the_timeout_on_the_fake_clock) {
 // Ready pods are not yet an answer: --wait probes (ProbeServer) until the
 // server answers. fx-pend (captured) with one replica and its Ready pod.
 BOOST_AUTO_TEST_CASE(wait_waits_for_an_answer_not_for_ready_pods) {
-  json::value d = harness::Testdata("deployment-pending.json");
-  d.at("spec").as_object()["replicas"] = 1;
-  api.On("GET", "/apis/apps/v1/namespaces/ml/deployments", 200, harness::ListOf({d}));
-  json::array pods;
-  const json::value pending = harness::Testdata("pods-pending.json");
-  for (const auto& p : pending.at("items").as_array()) {
-    if (p.at("spec").as_object().contains("nodeName")) pods.push_back(p);
-  }
-  api.On("GET", "/api/v1/namespaces/ml/pods", 200, harness::ListOf(pods));
-  api.On("GET", "/api/v1/namespaces/ml/events", 200, harness::ListOf({}));
+  harness::ServeOneReplica(api);
   const std::string probe = "/api/v1/namespaces/default/services/fx-pend:http/proxy/v1/completions";
   // Two refusals (no server behind the pod yet), then an answer.
   api.On("POST", probe, 200, json::object{{"choices", json::array{json::object{{"text", "x"}}}}});

@@ -164,6 +164,22 @@ int Harness::Run(const std::vector<std::string>& args) {
   return lm::Run(args, d);
 }
 
+json::object ScheduledPod() {
+  const json::value pending = Testdata("pods-pending.json");
+  for (const auto& p : pending.at("items").as_array()) {
+    if (p.at("spec").as_object().contains("nodeName")) return p.as_object();
+  }
+  throw std::runtime_error("pods-pending.json has no scheduled pod");
+}
+
+void ServeOneReplica(ScriptedApi& api, const json::object& pod) {
+  json::value d = Testdata("deployment-pending.json");
+  d.at("spec").as_object()["replicas"] = 1;
+  api.On("GET", "/apis/apps/v1/namespaces/ml/deployments", 200, ListOf({d}));
+  api.On("GET", "/api/v1/namespaces/ml/pods", 200, ListOf({pod}));
+  api.On("GET", "/api/v1/namespaces/ml/events", 200, ListOf({}));
+}
+
 void ServeIdleCluster(ScriptedApi& api) {
   const json::value nodes = Testdata("nodes.json");
   api.On("GET", "/api/v1/nodes", 200, nodes);

@@ -89,6 +89,13 @@ struct Harness {
 
 // The nodes of the e2e cluster (captured), and no pods: every GPU free.
 void ServeIdleCluster(ScriptedApi& api);
+// fx-pend's scheduled pod, as captured (tests/testdata/pods-pending.json):
+// Ready, on gpu-a100-0.
+boost::json::object ScheduledPod();
+// fx-pend (captured) with one replica wanted, and `pod` as its only pod
+// (ScheduledPod(): the deployment is Ready); no events.
+void ServeOneReplica(ScriptedApi& api, const boost::json::object& pod = ScheduledPod());
+
 // Every SelfSubjectAccessReview answered `allowed`.
 void AllowEverything(ScriptedApi& api, bool allowed = true);
 

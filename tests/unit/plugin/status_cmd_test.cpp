@@ -63,18 +63,7 @@ namespace {
 // fx-pend (captured) with one replica wanted and only its Ready pod: Ready.
 struct ReadyFixture : harness::Harness {
   static constexpr const char* kProbe = "/api/v1/namespaces/default/services/fx-pend:http/proxy/v1/completions";
-  ReadyFixture() {
-    json::value d = harness::Testdata("deployment-pending.json");
-    d.at("spec").as_object()["replicas"] = 1;
-    api.On("GET", "/apis/apps/v1/namespaces/ml/deployments", 200, harness::ListOf({d}));
-    json::array pods;
-    const json::value pending = harness::Testdata("pods-pending.json");  // kept alive: the loop walks into it
-    for (const auto& p : pending.at("items").as_array()) {
-      if (p.at("spec").as_object().contains("nodeName")) pods.push_back(p);
-    }
-    api.On("GET", "/api/v1/namespaces/ml/pods", 200, harness::ListOf(pods));
-    api.On("GET", "/api/v1/namespaces/ml/events", 200, harness::ListOf({}));
-  }
+  ReadyFixture() { harness::ServeOneReplica(api); }
   // The probe's answer, `took` after the request.
   void Answer(int code, const std::string& body, std::chrono::milliseconds took = {}) {
     api.On("POST", kProbe, [this, code, body, took](const kube::HttpRequest&) -> kube::Result<kube::HttpResponse> {
@@ -170,17 +159,13 @@ namespace {
 struct LoadingFixture : harness::Harness {
   static constexpr const char* kLog = "/api/v1/namespaces/default/pods/fx-pend-7c9ddd8b65-9r2cd/log";
   LoadingFixture() {
-    json::value d = harness::Testdata("deployment-pending.json");
-    d.at("spec").as_object()["replicas"] = 1;
-    api.On("GET", "/apis/apps/v1/namespaces/ml/deployments", 200, harness::ListOf({d}));
-    json::value pods = harness::Testdata("pods-pending.json");
-    json::object pod = pods.at("items").as_array()[0].as_object();
+    json::object pod = harness::ScheduledPod();
     json::object& st = pod["status"].as_object();
     for (auto& c : st["conditions"].as_array()) {
       if (c.as_object()["type"].as_string() == "Ready") c.as_object()["status"] = "False";
     }
     st["containerStatuses"].as_array()[0].as_object()["ready"] = false;
-    api.On("GET", "/api/v1/namespaces/ml/pods", 200, harness::ListOf({pod}));
+    harness::ServeOneReplica(api, pod);
     // The events of a vLLM pod's start on GKE, as `kubectl describe pod`
     // printed them (GoogleCloudPlatform/accelerated-platforms, "Inference at
     // scale"): Scheduled 2m40s ago, Pulling 2m29s, Pulled 2m25s, Started
