@@ -269,6 +269,37 @@ Result<HttpResponse> Client::Exchange(const std::string& method, const std::stri
   }
 }
 
+Result<HttpResponse> Client::PortForward(const std::string& ns, const std::string& pod, uint16_t port,
+                                         const HttpRequest& request, const ChunkSink* sink) {
+  const std::string path = "/api/v1/namespaces/" + ns + "/pods/" + pod + "/portforward";
+  HttpRequest upgrade{"GET", path + "?ports=" + std::to_string(port), {}, ""};
+  bool used_exec = false;
+  Status auth = AddAuth(upgrade.headers, &used_exec);
+  if (!auth.ok()) return auth;
+  LogRequest(upgrade);
+  const std::string forwarded = " (" + request.method + " " + request.target + " forwarded to port " +
+                                std::to_string(port) + ")";
+  auto start = std::chrono::steady_clock::now();
+  auto r = Conn().Forward(upgrade, port, request, sink);
+  auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  if (!r.ok()) {
+    deps_.log->Info(6, "GET " + server_for_log_ + upgrade.target + forwarded + " in " + std::to_string(took.count()) +
+                           " milliseconds: " + r.status().message());
+    return r.status().WithContext("port-forward to pod " + pod);
+  }
+  LogResponse(upgrade, r->upgrade, took, true);
+  if (r->upgrade.status != 101) {
+    // A server that answers the upgrade with 2xx does not speak WebSocket here.
+    if (r->upgrade.status >= 200 && r->upgrade.status < 300) {
+      return Status(Kind::kServer, "GET " + path + ": the server did not open a WebSocket (" +
+                                       std::to_string(r->upgrade.status) + ")");
+    }
+    return DecodeApiError(r->upgrade.status, r->upgrade.body, "GET " + path);
+  }
+  deps_.log->Info(6, "  the pod answered" + forwarded + " " + std::to_string(r->answer.status) + " " + r->answer.reason);
+  return std::move(r->answer);
+}
+
 Result<json::value> Client::Get(const std::string& path) {
   auto r = Do("GET", path, "", "");
   if (!r.ok()) return r.status();

@@ -102,6 +102,16 @@ class Client {
   Result<HttpResponse> Exchange(const std::string& method, const std::string& path, const std::string& body,
                                 const std::string& content_type, const ChunkSink* sink = nullptr);
 
+  // Sends `request` to `port` of pod `pod` through the API server's
+  // port-forward (a WebSocket; RBAC: create on pods/portforward) and returns
+  // the pod's answer as it came. Unlike the proxies, whose Authorization
+  // header the API server takes as its own credential and removes, the
+  // request's headers reach the pod as given. The API server's refusal of
+  // the forward is an error, as from Do. The request's headers and body are
+  // never logged (they may carry the model server's key).
+  Result<HttpResponse> PortForward(const std::string& ns, const std::string& pod, uint16_t port,
+                                   const HttpRequest& request, const ChunkSink* sink = nullptr);
+
   // The API server's service proxy path for a service port.
   static std::string ServiceProxyPath(const std::string& ns, const std::string& service, const std::string& port,
                                       const std::string& path);
@@ -129,7 +139,8 @@ class Client {
   std::set<std::string> warned_;
 };
 
-// Builds a query string from pairs, escaping values ("?a=1&b=x%3Dy").
+// Builds a query string from pairs, escaping values and leaving out empty
+// ones ("a=1&b=x%3Dy", without the "?").
 std::string Query(std::initializer_list<std::pair<std::string, std::string>> params);
 std::string UrlEscape(const std::string& s);
 

@@ -1,7 +1,9 @@
 #include "kube/transport.h"
 #include "kube/system_roots.h"
+#include "kube/port_forward.h"
 
 #include <optional>
+#include <sstream>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -10,6 +12,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
@@ -22,12 +26,17 @@ std::string HttpResponse::Header(std::string_view name) const {
   return {};
 }
 
+Result<Transport::Forwarded> Transport::Forward(const HttpRequest&, uint16_t, const HttpRequest&, const ChunkSink*) {
+  return Status(Kind::kInternal, "this transport cannot open a port-forward");
+}
+
 namespace {
 
 namespace net = boost::asio;
 namespace ssl = boost::asio::ssl;
 namespace beast = boost::beast;
 namespace http = boost::beast::http;
+namespace websocket = boost::beast::websocket;
 using tcp = boost::asio::ip::tcp;
 
 struct Url {
@@ -276,12 +285,29 @@ class BeastTransport : public Transport {
     if (ec) return NetError("write to", ec);
 
     http::response_parser<http::buffer_body> parser;
-    parser.body_limit(boost::none);  // bodies of any size: they are streamed, not held
     // The answer to HEAD announces a body (Content-Length) that never comes:
     // Beast reads none only when told so before the header (parser::skip).
     if (in.method == "HEAD") parser.skip(true);
-    Arm();
-    ec = Run([&](auto h) { http::async_read_header(*stream_, buffer_, parser, std::move(h)); });
+    auto read = [&](bool header_only) {
+      Arm();
+      return header_only ? Run([&](auto h) { http::async_read_header(*stream_, buffer_, parser, std::move(h)); })
+                         : Run([&](auto h) { http::async_read(*stream_, buffer_, parser, std::move(h)); });
+    };
+    bool whole = false;
+    auto out = ReadAnswer(parser, read, sink, response_started, &whole);
+    if (!whole || (out.ok() && !parser.get().keep_alive())) Close();
+    return out;
+  }
+
+  // Reads an answer's header, then its body in chunks (to `sink` when one
+  // is given and the answer is 2xx), with `read(header_only)` reading into
+  // `parser`. `*whole` says whether the answer was read to its end.
+  template <class Read>
+  Result<HttpResponse> ReadAnswer(http::response_parser<http::buffer_body>& parser, Read read, const ChunkSink* sink,
+                                  bool* response_started, bool* whole) {
+    *whole = false;
+    parser.body_limit(boost::none);  // bodies of any size: they are streamed, not held
+    beast::error_code ec = read(true);
     if (ec) return NetError("read from", ec);
     *response_started = true;
 
@@ -292,33 +318,168 @@ class BeastTransport : public Transport {
 
     if (out.status < 200 || out.status >= 300) sink = nullptr;
     char chunk[64 * 1024];
-    bool stopped = false;
     while (!parser.is_done()) {
       parser.get().body().data = chunk;
       parser.get().body().size = sizeof chunk;
-      Arm();
-      ec = Run([&](auto h) { http::async_read(*stream_, buffer_, parser, std::move(h)); });
+      ec = read(false);
       if (ec == http::error::need_buffer) ec = {};  // the chunk is full: hand it on and continue
       if (ec) return NetError("read from", ec);
       size_t n = sizeof chunk - parser.get().body().size;
       if (n == 0) continue;
       if (sink) {
-        if (!(*sink)(std::string_view(chunk, n))) { stopped = true; break; }
+        if (!(*sink)(std::string_view(chunk, n))) return out;  // stopped: left mid-body
         continue;
       }
       bool error_answer = out.status < 200 || out.status >= 300;
       size_t cap = error_answer ? kMaxErrorBody : kMaxBufferedBody;
       out.body.append(chunk, std::min(n, cap - out.body.size()));
       if (out.body.size() < cap) continue;
-      Close();  // left mid-body
-      if (error_answer) return out;
+      if (error_answer) return out;  // left mid-body
       return Status(Kind::kServer, "the answer from " + url_.host + " is larger than " +
                                        std::to_string(kMaxBufferedBody >> 20) + " MiB; nothing was read from it");
     }
-    if (stopped || !parser.get().keep_alive()) Close();
+    *whole = true;
     return out;
   }
 
+ public:
+  Result<Forwarded> Forward(const HttpRequest& upgrade, uint16_t port, const HttpRequest& request,
+                            const ChunkSink* sink) override {
+    deadline_ = options_.timeout.count() > 0 ? std::chrono::steady_clock::now() + options_.timeout
+                                             : std::chrono::steady_clock::time_point::max();
+    // The upgraded connection becomes the tunnel and is closed after it:
+    // never the kept-alive one.
+    Close();
+    Status s = Connect();
+    if (!s.ok()) return s;
+    auto r = ForwardOn(upgrade, port, request, sink);
+    Close();
+    return r;
+  }
+
+ private:
+  // A forwarded port's data as a Beast SyncReadStream, so that Beast's HTTP
+  // parser reads the pod's answer from the WebSocket's channel 0.
+  class Tunnel {
+   public:
+    using Socket = websocket::stream<beast::ssl_stream<beast::tcp_stream>&>;
+    Tunnel(BeastTransport& t, Socket& ws, PortForwardChannels& channels) : t_(t), ws_(ws), channels_(channels) {}
+
+    template <class Buffers>
+    size_t read_some(const Buffers& buffers, beast::error_code& ec) {
+      ec = {};
+      while (pending_.empty()) {
+        beast::flat_buffer message;
+        t_.Arm();
+        ec = t_.Run([&](auto h) { ws_.async_read(message, std::move(h)); });
+        if (ec == websocket::error::closed) ec = net::error::eof;  // the pod's side ended
+        if (ec) return 0;
+        auto data = channels_.Take(beast::buffers_to_string(message.data()));
+        if (!data.ok()) {
+          protocol_error_ = data.status();
+          ec = net::error::invalid_argument;
+          return 0;
+        }
+        pending_ += *data;
+      }
+      size_t n = net::buffer_copy(buffers, net::buffer(pending_));
+      pending_.erase(0, n);
+      return n;
+    }
+    template <class Buffers>
+    size_t read_some(const Buffers& buffers) {
+      beast::error_code ec;
+      size_t n = read_some(buffers, ec);
+      if (ec) throw beast::system_error(ec);
+      return n;
+    }
+    const Status& protocol_error() const { return protocol_error_; }
+
+   private:
+    BeastTransport& t_;
+    Socket& ws_;
+    PortForwardChannels& channels_;
+    std::string pending_;
+    Status protocol_error_;
+  };
+
+  Result<Forwarded> ForwardOn(const HttpRequest& upgrade, uint16_t port, const HttpRequest& request,
+                              const ChunkSink* sink) {
+    Forwarded out;
+    Tunnel::Socket ws(*stream_);
+    ws.set_option(websocket::stream_base::decorator([&](websocket::request_type& req) {
+      req.set(http::field::sec_websocket_protocol, kPortForwardProtocol);
+      if (!options_.user_agent.empty()) req.set(http::field::user_agent, options_.user_agent);
+      for (const auto& [k, v] : upgrade.headers) req.insert(k, v);
+    }));
+    ws.read_message_max(kMaxBufferedBody);
+    websocket::response_type res;
+    Arm();
+    beast::error_code ec = Run([&](auto h) {
+      ws.async_handshake(res, HostPort(url_), url_.prefix + upgrade.target, std::move(h));
+    });
+    out.upgrade.status = res.result_int();
+    out.upgrade.reason = std::string(res.reason());
+    for (const auto& f : res) out.upgrade.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+    if (ec) {
+      if (out.upgrade.status != 0 && out.upgrade.status != 101) {
+        out.upgrade.body = res.body().substr(0, kMaxErrorBody);
+        return out;
+      }
+      return NetError("port-forward through", ec);
+    }
+    ws.binary(true);
+
+    http::request<http::string_body> req;
+    req.method_string(request.method);
+    req.target(request.target);
+    req.version(11);
+    req.set(http::field::host, "localhost:" + std::to_string(port));
+    for (const auto& [k, v] : request.headers) req.insert(k, v);
+    req.keep_alive(false);  // one request: the pod's server may end the stream after it
+    req.body() = request.body;
+    req.prepare_payload();
+    std::ostringstream text;
+    text << req;
+    const std::string message = PortForwardChannels::DataMessage(text.str());
+    Arm();
+    ec = Run([&](auto h) { ws.async_write(net::buffer(message), std::move(h)); });
+    if (ec) return NetError("write to", ec);
+
+    PortForwardChannels channels(port);
+    Tunnel tunnel(*this, ws, channels);
+    beast::flat_buffer buffer;
+    http::response_parser<http::buffer_body> parser;
+    if (request.method == "HEAD") parser.skip(true);
+    auto read = [&](bool header_only) {
+      beast::error_code e;
+      if (header_only) {
+        http::read_header(tunnel, buffer, parser, e);
+      } else {
+        http::read(tunnel, buffer, parser, e);
+      }
+      return e;
+    };
+    bool started = false, whole = false;
+    auto answer = ReadAnswer(parser, read, sink, &started, &whole);
+    if (!tunnel.protocol_error().ok()) return tunnel.protocol_error();
+    if (!answer.ok()) {
+      // The server says why the port could not be reached (nothing
+      // listening, a pod gone) on the error channel, then ends the stream.
+      if (!channels.error().empty()) {
+        return Status(Kind::kConnection, "port-forward to port " + std::to_string(port) + ": " + channels.error());
+      }
+      if (!started) {
+        return Status(Kind::kConnection, "port-forward to port " + std::to_string(port) +
+                                             ": the stream ended before an answer (" + answer.status().message() + ")");
+      }
+      return answer.status();
+    }
+    out.answer = std::move(*answer);
+    return out;
+  }
+
+ private:
   void Close() {
     if (stream_) {
       beast::error_code ignored;

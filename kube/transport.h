@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -53,6 +54,20 @@ class Transport {
   // when the server had closed it. Errors are kConnection or kTls, worded
   // for a person.
   virtual Result<HttpResponse> RoundTrip(const HttpRequest& request, const ChunkSink* sink) = 0;
+
+  // Opens the pod port-forward that `upgrade` asks for (GET
+  // .../pods/NAME/portforward?ports=PORT with its credentials) as a
+  // WebSocket of kube/port_forward.h's protocol, on a connection of its
+  // own, sends `request` to the pod's `port` as HTTP/1.1, and reads the
+  // pod's answer (a 2xx body to `sink` when one is given), then closes.
+  // The API server's refusal of the upgrade comes back in `upgrade`, with
+  // `answer` empty. The default refuses: a transport without WebSockets.
+  struct Forwarded {
+    HttpResponse upgrade;  // 101, or the API server's refusal with its body
+    HttpResponse answer;   // the pod's, when upgrade.status is 101
+  };
+  virtual Result<Forwarded> Forward(const HttpRequest& upgrade, uint16_t port, const HttpRequest& request,
+                                    const ChunkSink* sink);
 };
 
 struct TransportOptions {

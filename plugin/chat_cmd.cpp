@@ -15,6 +15,8 @@
 #include "plugin/commands.h"
 #include "plugin/ownership.h"
 #include "kube/json_fields.h"
+#include "kube/api_error.h"
+#include "plugin/endpoint.h"
 
 namespace lm {
 namespace json = boost::json;
@@ -24,18 +26,36 @@ using kube::Status;
 namespace {
 
 struct ChatTarget {
-  std::string ns, service, model;
+  ServerRoute route;
+  std::string model;
 };
+
+// The server's answer to a chat request, or why there is none. Through the
+// service proxy a refusal may be the API server's own (no endpoints, a dial
+// that failed), worded as API errors are; through a port-forward it is the
+// model server's.
+kube::Result<kube::HttpResponse> Answered(kube::Result<kube::HttpResponse> r, const ServerRoute& route,
+                                          const std::string& path) {
+  if (!r.ok() || (r->status >= 200 && r->status < 300)) return r;
+  if (route.pod.empty()) return kube::DecodeApiError(r->status, r->body, "POST " + path);
+  std::string first = r->body.substr(0, r->body.find('\n'));
+  if (first.size() > 200) first = first.substr(0, 200) + "...";
+  return Status(Kind::kServer, "the model server in pod " + route.pod + " answered HTTP " + std::to_string(r->status) +
+                                   (first.empty() ? "" : ": " + kube::Printable(first)) +
+                                   (r->status == 401 ? " (it holds another key than the Secret now does: it reads the "
+                                                       "Secret when it starts)"
+                                                     : ""));
+}
 
 Status Ask(App& app, kube::Client& client, const ChatTarget& t, json::array& messages, bool stream, int max_tokens) {
   json::object body{{"model", t.model}, {"messages", messages}, {"stream", stream}};
   if (max_tokens > 0) body["max_tokens"] = max_tokens;
-  std::string path = kube::Client::ServiceProxyPath(t.ns, t.service, "http", "/v1/chat/completions");
+  const std::string path = "/v1/chat/completions";
   std::string reply;
   if (stream) {
     SseReader reader(app.out);
     kube::ChunkSink sink = [&](std::string_view chunk) { return reader.Feed(chunk); };
-    auto r = client.Do("POST", path, json::serialize(body), "application/json", &sink);
+    auto r = Answered(AskServer(client, t.route, "POST", path, json::serialize(body), &sink), t.route, path);
     if (!r.ok()) return r.status();
     if (reader.too_long()) {
       return Status(Kind::kServer, "the model server sent an event line longer than " +
@@ -43,7 +63,7 @@ Status Ask(App& app, kube::Client& client, const ChatTarget& t, json::array& mes
     }
     reply = reader.reply();
   } else {
-    auto r = client.Do("POST", path, json::serialize(body), "application/json");
+    auto r = Answered(AskServer(client, t.route, "POST", path, json::serialize(body)), t.route, path);
     if (!r.ok()) return r.status();
     boost::system::error_code ec;
     json::value v = json::parse(r->body, ec);
@@ -87,17 +107,21 @@ kube::Status RunChat(App& app, ChatOptions& o, const std::vector<std::string>& p
   const int max_tokens = o.max_tokens;
   auto client = app.Connect();
   if (!client.ok()) return client.status();
-  ChatTarget t{(*client)->config().namespace_, name, ""};
-  auto dep = (*client)->Get("/apis/apps/v1/namespaces/" + t.ns + "/deployments/" + name);
+  const std::string ns = (*client)->config().namespace_;
+  ChatTarget t;
+  auto dep = (*client)->Get("/apis/apps/v1/namespaces/" + ns + "/deployments/" + name);
   if (!dep.ok()) {
     if (dep.status().kind() == Kind::kNotFound) {
-      return Status(Kind::kNotFound, "no model deployment \"" + name + "\" in namespace " + t.ns + " (kubectl lm status -A lists them all)");
+      return Status(Kind::kNotFound, "no model deployment \"" + name + "\" in namespace " + ns + " (kubectl lm status -A lists them all)");
     }
     return dep.status();
   }
   // The name the server serves the model under (deploy passes it as --served-model-name).
   if (dep->is_object() && own::BelongsTo(dep->as_object(), name)) t.model = kube::LabelOf(dep->as_object(), own::kModelKey);
   if (t.model.empty()) return Status(Kind::kInvalidArgument, "deployment " + name + " was not made by kubectl lm deploy");
+  auto route = RouteTo(**client, ns, name, ApiKeyOf(dep->as_object()));
+  if (!route.ok()) return route.status().WithContext("chat with " + name);
+  t.route = std::move(*route);
   if (!o.model.empty()) {
     const std::vector<std::string> served = ServedModels(dep->as_object());
     if (std::find(served.begin(), served.end(), o.model) == served.end()) {

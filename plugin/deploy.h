@@ -24,6 +24,10 @@ struct DeployOptions {
   std::optional<int> max_lora_rank;      // --max-lora-rank
   std::string hf_token_secret, hf_token_key = "token";
   bool hf_token_from_env = false;
+  // The key the server requires (vLLM's VLLM_API_KEY, from a Secret): an
+  // existing Secret's KEY, or the value of $VAR in a Secret deploy creates.
+  std::string api_key_secret, api_key_key = "api-key";
+  std::string api_key_from_env;  // VAR
   bool skip_hub_check = false;
   std::string cache_size, storage_class;
   std::optional<bool> cache;   // --cache / --no-cache: the model's pulled cache; unset = when there is one

@@ -120,6 +120,16 @@ std::vector<Flag<DeployOptions>> DeployFlagTable() {
                }});
   t.push_back(Switch({"hf-token-from-env", 0, "", "store $HF_TOKEN in a Secret deploy creates"},
                      &DeployOptions::hf_token_from_env));
+  t.push_back({{"api-key-secret", 0, "NAME[:KEY]", "require the key in this Secret on the OpenAI API (key default: api-key)"},
+               [](DeployOptions& o, const std::string& v) {
+                 return SetSecretRef("api-key-secret", v, o.api_key_secret, o.api_key_key);
+               }});
+  t.push_back({{"api-key-from-env", 0, "VAR", "require the key in $VAR on the OpenAI API (stored in a Secret deploy creates)"},
+               [](DeployOptions& o, const std::string& v) {
+                 if (v.empty() || v.find('=') != std::string::npos) return Invalid("api-key-from-env", v, "use the name of an environment variable");
+                 o.api_key_from_env = v;
+                 return std::string();
+               }});
   t.push_back(Switch({"skip-hub-check", 0, "", "do not ask the Hugging Face Hub whether the repo exists and the token may read it (air-gapped clusters)"},
                      &DeployOptions::skip_hub_check));
   t.push_back({{"cache-size", 0, "SIZE", "size of the model cache volume, e.g. 100Gi"},
@@ -179,6 +189,9 @@ kube::Status FinishDeployOptions(DeployOptions& o, const std::vector<std::string
   o.model = positionals[0];
   if (!o.hf_token_secret.empty() && o.hf_token_from_env) {
     return FlagError("deploy", "--hf-token-secret and --hf-token-from-env cannot be used together");
+  }
+  if (!o.api_key_secret.empty() && !o.api_key_from_env.empty()) {
+    return FlagError("deploy", "--api-key-secret and --api-key-from-env cannot be used together");
   }
   if (o.image.empty()) o.image = DefaultImage();
   return Status::Ok();

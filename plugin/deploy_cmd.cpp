@@ -54,6 +54,10 @@ kube::Result<Existing> GatherExisting(kube::Client& client, const DeploySpec& sp
 // Refuses up front what RBAC would refuse half-way, and a missing Secret.
 Status CheckPreconditions(kube::Client& client, const DeployRequest& r, const DeploySpec& spec) {
   if (Status secret = CheckTokenSecret(client, spec.namespace_, r.options.hf_token_secret); !secret.ok()) return secret;
+  if (Status secret = CheckApiKeySecret(client, spec.namespace_, r.options.api_key_secret, r.options.api_key_key);
+      !secret.ok()) {
+    return secret;
+  }
   for (const auto& [a, why] : DeployNeeds(spec)) {
     auto allowed = kube::CanI(client, a);
     if (!allowed.ok()) return allowed.status();
@@ -171,6 +175,10 @@ std::string DeployArgs(const DeployOptions& o, bool named) {
   if (!o.hf_token_secret.empty()) {
     a.push_back("--hf-token-secret " + o.hf_token_secret + (o.hf_token_key == "token" ? "" : ":" + o.hf_token_key));
   }
+  if (!o.api_key_from_env.empty()) a.push_back("--api-key-from-env " + o.api_key_from_env);
+  if (!o.api_key_secret.empty()) {
+    a.push_back("--api-key-secret " + o.api_key_secret + (o.api_key_key == "api-key" ? "" : ":" + o.api_key_key));
+  }
   return boost::algorithm::join(a, " ");
 }
 
@@ -219,7 +227,7 @@ kube::Status RunDeploy(App& app, DeployOptions& options, const std::vector<std::
   Status finished = FinishDeployOptions(options, positionals);
   if (!finished.ok()) return finished;
   const bool named = !options.name.empty();
-  auto request = ResolveDeploy(std::move(options), app.deps.env("HF_TOKEN"));
+  auto request = ResolveDeploy(std::move(options), app.deps.env);
   if (!request.ok()) return request.status();
   DeployRequest& r = *request;
   const DeployOptions& o = r.options;

@@ -36,7 +36,8 @@ Change LabelChange(const std::string& node, const std::string& key, bool set) {
 
 }  // namespace
 
-kube::Result<DeployRequest> ResolveDeploy(DeployOptions o, const std::optional<std::string>& hf_token_env) {
+kube::Result<DeployRequest> ResolveDeploy(DeployOptions o,
+                                          const kube::Getenv& env) {
   DeployRequest r;
   auto dtype_bytes = DtypeBytes(o.plan.dtype);
   if (!dtype_bytes.ok()) return dtype_bytes.status();
@@ -49,7 +50,16 @@ kube::Result<DeployRequest> ResolveDeploy(DeployOptions o, const std::optional<s
     return Status(Kind::kInvalidArgument, "invalid name \"" + o.name + "\": use at most 40 lowercase letters, "
                                           "digits and '-', starting with a letter (set it with --name)");
   }
+  if (!o.api_key_from_env.empty()) {
+    const auto key = env(o.api_key_from_env);
+    if (!key || key->empty()) {
+      return Status(Kind::kInvalidArgument, "--api-key-from-env: " + o.api_key_from_env +
+                                                " is not set (export the key in it, or pass --api-key-secret NAME[:KEY])");
+    }
+    r.api_key = *key;
+  }
   if (o.hf_token_from_env) {
+    const auto hf_token_env = env("HF_TOKEN");
     if (!hf_token_env || hf_token_env->empty()) {
       return Status(Kind::kInvalidArgument, "--hf-token-from-env: HF_TOKEN is not set");
     }
@@ -84,6 +94,13 @@ DeploySpec MakeSpec(const DeployRequest& r, const gpu::Plan& plan, const std::st
     spec.hf_secret = o.hf_token_secret;
     spec.hf_key = o.hf_token_key;
   }
+  if (!r.api_key.empty()) {
+    spec.api_secret = o.name + "-api-key";
+    spec.api_key_value = r.api_key;
+  } else if (!o.api_key_secret.empty()) {
+    spec.api_secret = o.api_key_secret;
+    spec.api_key = o.api_key_key;
+  }
   return spec;
 }
 
@@ -93,6 +110,7 @@ std::vector<Need> DeployNeeds(const DeploySpec& spec) {
   std::vector<Need> applies = {{{"patch", "apps", "deployments", ns}, "to apply the Deployment"},
                                {{"patch", "", "services", ns}, "to apply the Service"}};
   if (!spec.hf_token.empty()) applies.push_back({{"patch", "", "secrets", ns}, "to store the HF token"});
+  if (!spec.api_key_value.empty()) applies.push_back({{"patch", "", "secrets", ns}, "to store the API key"});
   if (!spec.storage_class.empty()) {
     applies.push_back({{"patch", "", "persistentvolumeclaims", ns}, "to create the model cache"});
   }

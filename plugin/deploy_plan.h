@@ -14,6 +14,7 @@
 #include "gpu/catalog.h"
 #include "gpu/placement.h"
 #include "kube/access_review.h"
+#include "kube/os.h"
 #include "kube/status.h"
 #include "plugin/deploy.h"
 #include "plugin/executor.h"
@@ -27,12 +28,15 @@ struct DeployRequest {
   gpu::Model model;
   int dtype_bytes = 2;
   std::string hf_token;   // from $HF_TOKEN with --hf-token-from-env, else ""
+  std::string api_key;    // from $VAR with --api-key-from-env VAR, else ""
 };
 
 // Resolves the model and the default name ("phi-3-mini" as typed, or the
 // model's own name for a repo id, dots turned into dashes) and refuses a
-// gated model without a token. `hf_token_env` is $HF_TOKEN.
-kube::Result<DeployRequest> ResolveDeploy(DeployOptions options, const std::optional<std::string>& hf_token_env);
+// gated model without a token. `env` reads the environment ($HF_TOKEN, the
+// --api-key-from-env variable).
+kube::Result<DeployRequest> ResolveDeploy(DeployOptions options,
+                                          const kube::Getenv& env);
 
 // What Render needs, from the request and the chosen placement.
 DeploySpec MakeSpec(const DeployRequest& request, const gpu::Plan& plan, const std::string& ns);

@@ -13,6 +13,7 @@
 
 #include "kube/client.h"
 #include "kube/status.h"
+#include "plugin/endpoint.h"
 #include "plugin/phase.h"
 #include "plugin/probe.h"
 #include "plugin/timeline.h"
@@ -29,6 +30,7 @@ struct DeploymentStatus {
   std::string labelled_nodes;    // as deploy recorded them
   std::string cache;             // the pulled model cache it mounts, or ""
   std::vector<std::string> served;  // the names /v1/models lists: the model's, then its LoRA adapters' 
+  std::optional<ApiKeyRef> api_key;  // the key its endpoint requires; nullopt = open to the cluster's network
   long long gpus = 0;            // GPUs the pods ask for, in all
   std::vector<std::string> nodes;  // where its pods run
   Phase phase;

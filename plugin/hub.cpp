@@ -4,6 +4,7 @@
 
 #include "kube/base64.h"
 #include "kube/json_fields.h"
+#include "kube/names.h"
 #include "plugin/app.h"
 #include "plugin/flags.h"
 
@@ -208,12 +209,32 @@ kube::Status CheckTokenSecret(kube::Client& client, const std::string& ns, const
   return Status::Ok();
 }
 
-std::string SetTokenSecret(const std::string& v, std::string& secret, std::string& key) {
+std::string SetSecretRef(const std::string& flag, const std::string& v, std::string& secret, std::string& key) {
   auto colon = v.find(':');
   secret = v.substr(0, colon);
   if (colon != std::string::npos) key = v.substr(colon + 1);
-  if (secret.empty() || key.empty()) return Invalid("hf-token-secret", v, "use NAME or NAME:KEY");
+  if (!kube::IsDnsSubdomain(secret) || !kube::IsDataKey(key)) {
+    return Invalid(flag, v, "use NAME or NAME:KEY, a Secret's name and a key of its data");
+  }
   return "";
+}
+
+kube::Status CheckApiKeySecret(kube::Client& client, const std::string& ns, const std::string& secret,
+                               const std::string& key) {
+  if (secret.empty()) return Status::Ok();
+  auto s = client.Get("/api/v1/namespaces/" + ns + "/secrets/" + secret);
+  if (!s.ok() && s.status().kind() == Kind::kNotFound) {
+    return Status(Kind::kNotFound, "secret \"" + secret + "\" not found in namespace " + ns +
+                                       " (create it: kubectl create secret generic " + secret + " --from-literal=" +
+                                       key + "=KEY, or pass --api-key-from-env VAR)");
+  }
+  if (!s.ok() || !s->is_object()) return Status::Ok();
+  const boost::json::object* data = kube::ObjField(&s->as_object(), "data");
+  if (kube::StrField(data, key.c_str()).empty()) {
+    return Status(Kind::kInvalidArgument, "secret \"" + secret + "\" has no key \"" + key +
+                                              "\" (name the key with --api-key-secret " + secret + ":KEY)");
+  }
+  return Status::Ok();
 }
 
 kube::Result<std::optional<HubModel>> CheckRepo(App& app, kube::Client& client, const std::string& ns,

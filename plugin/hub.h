@@ -59,9 +59,18 @@ kube::Status CheckTokenSecret(kube::Client& client, const std::string& ns, const
 
 struct App;
 
-// --hf-token-secret NAME[:KEY], for deploy and pull: sets `secret` and
-// `key`; the flag's error, or "".
-std::string SetTokenSecret(const std::string& value, std::string& secret, std::string& key);
+// A Secret's NAME[:KEY] as a flag gives it (--hf-token-secret for deploy
+// and pull, --api-key-secret): sets `secret` and `key` (left as it is
+// without ":KEY"); the flag's error, or "".
+std::string SetSecretRef(const std::string& flag, const std::string& value, std::string& secret, std::string& key);
+inline std::string SetTokenSecret(const std::string& value, std::string& secret, std::string& key) {
+  return SetSecretRef("hf-token-secret", value, secret, key);
+}
+
+// Refuses a --api-key-secret Secret that does not exist or lacks the key
+// (the pod would never start); one the user may not read passes.
+kube::Status CheckApiKeySecret(kube::Client& client, const std::string& ns, const std::string& secret,
+                               const std::string& key);
 
 // The token deploy or pull will hand the pod: $HF_TOKEN (with
 // --hf-token-from-env), or the value of the --hf-token-secret Secret.

@@ -39,11 +39,10 @@ bool HasChoices(const std::string& body) {
 }  // namespace
 
 ProbeResult ProbeServer(kube::Client& client, const kube::Clock& clock, std::chrono::milliseconds bound,
-                        const std::string& ns, const std::string& service, const std::string& model) {
+                        const ServerRoute& route, const std::string& model) {
   const json::object body{{"model", model}, {"prompt", "Hi"}, {"max_tokens", 1}};
   const auto start = clock();
-  auto r = client.Exchange("POST", kube::Client::ServiceProxyPath(ns, service, "http", "/v1/completions"),
-                           json::serialize(body), "application/json");
+  auto r = AskServer(client, route, "POST", "/v1/completions", json::serialize(body));
   ProbeResult p;
   if (!r.ok()) {
     // The transport's timeout speaks of the API server, which did answer:

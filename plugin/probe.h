@@ -7,6 +7,7 @@
 #include <string>
 
 #include "kube/client.h"
+#include "plugin/endpoint.h"
 
 namespace lm {
 
@@ -24,8 +25,8 @@ struct ProbeResult {
 };
 
 // POST /v1/completions {"model": MODEL, "prompt": "Hi", "max_tokens": 1} to
-// the Service `service`'s "http" port in `ns`; `client` carries `bound`.
+// the server by `route`; `client` carries `bound`.
 ProbeResult ProbeServer(kube::Client& client, const kube::Clock& clock, std::chrono::milliseconds bound,
-                        const std::string& ns, const std::string& service, const std::string& model);
+                        const ServerRoute& route, const std::string& model);
 
 }  // namespace lm

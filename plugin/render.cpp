@@ -108,7 +108,8 @@ std::map<std::string, std::string> TemplateValues(const DeploySpec& s) {
       {"expose", s.expose},
       {"hf_secret", s.hf_secret},
       {"hf_key", s.hf_key},
-      {"hf_token_base64", kube::Base64Encode(s.hf_token)},
+      {"api_secret", s.api_secret},
+      {"api_key", s.api_key},
       {"storage_class", s.storage_class},
   };
 }
@@ -124,6 +125,7 @@ void Tailor(json::object& d, const DeploySpec& s) {
   container["command"] = std::move(command);
   container["args"] = std::move(args);
   if (s.hf_secret.empty()) RemoveNamed(container["env"].as_array(), "HF_TOKEN");
+  if (s.api_secret.empty()) RemoveNamed(container["env"].as_array(), "VLLM_API_KEY");
   if (s.plan.tp <= 1) {
     RemoveNamed(container["volumeMounts"].as_array(), "dshm");
     RemoveNamed(Path(d, {"spec", "template", "spec"}, "volumes"), "dshm");
@@ -215,8 +217,15 @@ kube::Result<std::vector<json::object>> Render(const DeploySpec& s) {
   const auto v = TemplateValues(s);
   if (auto utf8 = CheckUtf8(v); !utf8.ok()) return utf8;
   std::vector<json::object> out;
-  if (!s.hf_token.empty()) {
-    auto secret = FromTemplate("secret", v);
+  // The Secrets deploy creates, each from the one template.
+  for (const auto& [name, key, value] : {std::tuple{s.hf_secret, s.hf_key, s.hf_token},
+                                         std::tuple{s.api_secret, s.api_key, s.api_key_value}}) {
+    if (value.empty()) continue;
+    auto values = v;
+    values["secret"] = name;
+    values["secret_key"] = key;
+    values["secret_base64"] = kube::Base64Encode(value);
+    auto secret = FromTemplate("secret", values);
     if (!secret.ok()) return secret.status();
     out.push_back(std::move(*secret));
   }

@@ -27,6 +27,8 @@ struct DeploySpec {
   std::vector<std::string> server_args;     // more vllm serve arguments (--server-arg)
   std::string hf_secret, hf_key = "token";  // "" = no token
   std::string hf_token;                     // set only when deploy creates the Secret
+  std::string api_secret, api_key = "api-key";  // the key the server requires; "" = none
+  std::string api_key_value;                // set only when deploy creates the Secret
   std::string cache_size;                   // "" = sized from the weights
   std::string storage_class;                // "" = emptyDir cache
   std::string expose = "ClusterIP";

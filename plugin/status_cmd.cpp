@@ -128,6 +128,7 @@ kube::Result<std::vector<DeploymentStatus>> GatherStatus(kube::Client& client, c
     s.plan = Str(Obj(md, "annotations"), "kubectl-lm.io/plan");
     s.cache = Str(Obj(md, "annotations"), "kubectl-lm.io/cache");
     s.served = ServedModels(d);
+    s.api_key = ApiKeyOf(d);
     s.labelled_nodes = own::LabelledNodesValue(own::LabelledNodes(d));
     s.created = Str(md, "creationTimestamp");
     s.endpoint = "http://" + s.name + "." + s.namespace_ + ".svc/v1";
@@ -218,7 +219,12 @@ void ProbeReady(App& app, std::vector<DeploymentStatus>& items, std::unique_ptr<
       if (!c.ok()) return;  // the same kubeconfig just worked: not reached
       bounded = std::move(*c);
     }
-    d.probe = ProbeServer(*bounded, app.deps.clock, bound, d.namespace_, d.name, d.model);
+    auto route = RouteTo(*bounded, d.namespace_, d.name, d.api_key);
+    if (route.ok()) {
+      d.probe = ProbeServer(*bounded, app.deps.clock, bound, *route, d.model);
+    } else {
+      d.probe = ProbeResult{false, 0, route.status().message()};
+    }
     if (!d.probe->answered) {
       d.phase.phase = "Unhealthy";
       d.phase.reason = d.probe->reason;

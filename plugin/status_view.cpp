@@ -47,6 +47,8 @@ json::object ToJson(const DeploymentStatus& d) {
           {"pods", std::move(pods)}, {"lastLogLines", json::array(d.last_log.begin(), d.last_log.end())}};
   if (d.timeline) o["timeline"] = TimelineJson(*d.timeline);
   if (!d.cache.empty()) o["cache"] = d.cache;
+  o["apiKey"] = d.api_key ? json::value(json::object{{"secret", d.api_key->secret}, {"key", d.api_key->key}})
+                          : json::value(nullptr);
   o["servedModels"] = json::array(d.served.begin(), d.served.end());
   if (d.probe) {
     json::object probe{{"answered", d.probe->answered}};
@@ -101,7 +103,12 @@ void PrintDetail(std::ostream& o, const DeploymentStatus& d) {
   o << "Ready:      " << d.phase.ready_replicas << "/" << d.phase.replicas << "\n"
     << "Plan:       " << d.plan << "\n"
     << "GPU nodes:  " << (d.labelled_nodes.empty() ? "<none>" : d.labelled_nodes) << " (passed the memory check)\n"
-    << "Endpoint:   " << d.endpoint << " (kubectl lm chat " << d.name << " \"hello\")\n";
+    << "Endpoint:   " << d.endpoint << " (kubectl lm chat " << d.name << " \"hello\")\n"
+    << "Access:     "
+    << (d.api_key ? "requires the key in secret " + d.api_key->secret + ", key " + d.api_key->key +
+                        " (Authorization: Bearer KEY)"
+                  : std::string("open to every pod on the cluster's network (deploy --api-key-secret requires a key)"))
+    << "\n";
   if (!d.cache.empty()) o << "Cache:      " << d.cache << " (weights kubectl lm pull staged, mounted read-only)\n";
   if (d.served.size() > 1) {
     o << "Serves:     " << boost::algorithm::join(d.served, ", ") << " (the model, then its LoRA adapters; kubectl lm "

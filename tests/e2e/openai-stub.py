@@ -4,7 +4,12 @@ API, streamed (server-sent events) or not, and /health. It records each
 request body to REQUEST_LOG, one JSON document per line. MODE_FILE, read at
 each request, makes it misbehave: "500" answers with status 500 and vLLM's
 error body (vllm/entrypoints/openai/protocol.py ErrorResponse), "hang"
-never answers.
+never answers, "key:KEY" requires "Authorization: Bearer KEY" on /v1 paths
+and answers 401 {"error": "Unauthorized"} without it, as vLLM does with
+VLLM_API_KEY (vllm/entrypoints/openai/api_server.py, the "authentication"
+middleware: only paths under /v1, /health and /metrics stay open). The
+Authorization header each POST came with goes to REQUEST_LOG.auth, one
+line per request ("-" when none).
 
 METRICS_DIR, when given, holds the /metrics pages to serve: 1.txt for the
 first request, 2.txt for the second, and so on, the last one from then on.
@@ -61,6 +66,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
         request = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         with open(REQUEST_LOG, "a") as log:
             log.write(json.dumps(request) + "\n")
+        with open(REQUEST_LOG + ".auth", "a") as log:
+            log.write(self.headers.get("Authorization", "-") + "\n")
+        if mode().startswith("key:") and self.path.startswith("/v1") and \
+                self.headers.get("Authorization") != "Bearer " + mode()[4:]:
+            body = b'{"error":"Unauthorized"}'
+            self.send_response(401)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
         if mode() == "hang":
             time.sleep(3600)
             return

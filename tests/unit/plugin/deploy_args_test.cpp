@@ -53,6 +53,12 @@ BOOST_AUTO_TEST_CASE(bad_input_is_one_line) {
       {{"a", "--replicas", "0"}, "invalid --replicas \"0\""},
       {{"a", "--cache-size", "lots"}, "invalid --cache-size \"lots\""},
       {{"a", "--hf-token-secret", "s", "--hf-token-from-env"}, "cannot be used together"},
+      {{"a", "--api-key-secret", "k", "--api-key-from-env", "KEY"}, "cannot be used together"},
+      {{"a", "--api-key-secret", "a/b"}, "invalid --api-key-secret \"a/b\": use NAME or NAME:KEY"},
+      {{"a", "--api-key-secret", "k:"}, "invalid --api-key-secret \"k:\""},
+      {{"a", "--api-key-secret", "k:a b"}, "invalid --api-key-secret \"k:a b\""},
+      {{"a", "--hf-token-secret", "../x"}, "invalid --hf-token-secret \"../x\""},
+      {{"a", "--api-key-from-env", "A=B"}, "invalid --api-key-from-env \"A=B\""},
       {{"a", "--bogus"}, "unknown flag \"--bogus\""},
       {{"a", "-o", "table"}, "unable to match a printer"},
   };

@@ -417,6 +417,55 @@ BOOST_AUTO_TEST_CASE(the_token_secret_is_masked_in_printed_objects) {
   BOOST_CHECK(sent);
 }
 
+// --api-key-from-env: the key goes into a Secret deploy creates and reaches
+// the server only by reference; printed objects mask it.
+BOOST_AUTO_TEST_CASE(the_api_key_is_a_secret_reference_and_masked) {
+  env["LM_KEY"] = "sk-unit-KEY";
+  const std::string b64 = "c2stdW5pdC1LRVk=";
+  api.On("POST", "/api/v1/namespaces/ml/secrets", Created("sec-uid"));
+  api.On("PATCH", "/api/v1/namespaces/ml/secrets/phi-3-mini-api-key", Applied("sec-uid"));
+  BOOST_REQUIRE_EQUAL(Run({"deploy", "phi-3-mini", "--api-key-from-env", "LM_KEY", "--dry-run=client"}), 0);
+  BOOST_CHECK(out.str().find("name: VLLM_API_KEY") != std::string::npos);
+  BOOST_CHECK(out.str().find("name: phi-3-mini-api-key") != std::string::npos);
+  BOOST_CHECK(out.str().find(b64) == std::string::npos);
+  BOOST_CHECK(out.str().find("sk-unit-KEY") == std::string::npos);
+  BOOST_CHECK(api.Writes().empty());
+  out.str("");
+  err.str("");
+  BOOST_REQUIRE_EQUAL(Run({"deploy", "phi-3-mini", "--api-key-from-env", "LM_KEY", "-v=10"}), 0);
+  BOOST_CHECK((out.str() + err.str()).find("sk-unit-KEY") == std::string::npos);
+  BOOST_CHECK((out.str() + err.str()).find(b64) == std::string::npos);
+  BOOST_CHECK(out.str().find("secret/phi-3-mini-api-key") != std::string::npos);
+  bool sent = false;
+  for (const auto& r : api.requests()) sent = sent || (r.method == "POST" && r.body.find(b64) != std::string::npos);
+  BOOST_CHECK(sent);
+}
+
+BOOST_AUTO_TEST_CASE(api_key_refusals_change_nothing) {
+  BOOST_CHECK_EQUAL(Run({"deploy", "phi-3-mini", "--api-key-from-env", "LM_UNSET"}), 1);
+  BOOST_CHECK_EQUAL(err.str(), "error: --api-key-from-env: LM_UNSET is not set (export the key in it, or pass "
+                               "--api-key-secret NAME[:KEY])\n");
+  err.str("");
+  BOOST_CHECK_EQUAL(Run({"deploy", "phi-3-mini", "--api-key-secret", "team-key"}), 1);
+  BOOST_CHECK_EQUAL(err.str(), "error: secret \"team-key\" not found in namespace ml (create it: kubectl create "
+                               "secret generic team-key --from-literal=api-key=KEY, or pass --api-key-from-env VAR)\n");
+  err.str("");
+  api.On("GET", "/api/v1/namespaces/ml/secrets/team-key", 200,
+         json::object{{"kind", "Secret"}, {"data", {{"token", "eA=="}}}});
+  BOOST_CHECK_EQUAL(Run({"deploy", "phi-3-mini", "--api-key-secret", "team-key"}), 1);
+  BOOST_CHECK_EQUAL(err.str(), "error: secret \"team-key\" has no key \"api-key\" (name the key with "
+                               "--api-key-secret team-key:KEY)\n");
+  BOOST_CHECK(api.Writes().empty());
+  err.str("");
+  BOOST_REQUIRE_EQUAL(Run({"deploy", "phi-3-mini", "--api-key-secret", "team-key:token"}), 0);
+  bool referenced = false;
+  for (const auto& r : api.requests()) {
+    referenced = referenced || (r.method == "POST" && r.body.find("\"secretKeyRef\":{\"name\":\"team-key\",\"key\":\"token\"}") != std::string::npos);
+    BOOST_CHECK(!(r.method == "POST" && r.target.find("/secrets") != std::string::npos));
+  }
+  BOOST_CHECK(referenced);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 // The Hub, asked before anything changes (plugin/hub.h).

@@ -12,6 +12,25 @@ class Transport : public kube::Transport {
   kube::Result<kube::HttpResponse> RoundTrip(const kube::HttpRequest& req, const kube::ChunkSink* sink) override {
     return api_->Answer(req, sink);
   }
+  // The upgrade is answered by its route (101 opens the forward); then the
+  // request to the pod by the route of "METHOD pod/NAME:PORT/PATH", its
+  // target recorded so too.
+  kube::Result<Forwarded> Forward(const kube::HttpRequest& upgrade, uint16_t port, const kube::HttpRequest& request,
+                                  const kube::ChunkSink* sink) override {
+    Forwarded f;
+    auto u = api_->Answer(upgrade, nullptr);
+    if (!u.ok()) return u.status();
+    f.upgrade = *u;
+    if (f.upgrade.status != 101) return f;
+    std::string path = upgrade.target.substr(0, upgrade.target.find('?'));
+    path = path.substr(0, path.rfind('/'));
+    kube::HttpRequest inner = request;
+    inner.target = "pod/" + path.substr(path.rfind('/') + 1) + ":" + std::to_string(port) + request.target;
+    auto a = api_->Answer(inner, sink);
+    if (!a.ok()) return a.status();
+    f.answer = *a;
+    return f;
+  }
 
  private:
   ScriptedApi* api_;

@@ -36,6 +36,7 @@ class ScriptedApi {
           int times = -1);
 
   // "METHOD TARGET" of every request, in order; Writes() leaves out GETs.
+  // A request forwarded to a pod is "METHOD pod/NAME:PORT/PATH".
   std::vector<std::string> Calls() const;
   std::vector<std::string> Writes() const;
   const std::vector<kube::HttpRequest>& requests() const { return requests_; }

@@ -108,6 +108,46 @@ BOOST_AUTO_TEST_CASE(tp4_has_shm_and_mistral_flags_and_secret) {
   BOOST_CHECK_EQUAL(mounts[1].as_object()["mountPath"].as_string(), "/dev/shm");
 }
 
+// The key reaches the server as VLLM_API_KEY from the Secret, never as a
+// value in the Deployment; deploy's own Secret holds it under api-key.
+BOOST_AUTO_TEST_CASE(an_api_key_is_a_secret_reference) {
+  DeploySpec s = Spec("phi-3-mini-4k", 1);
+  s.api_secret = "m-api-key";
+  s.api_key_value = "sk-local-123";
+  auto objs = Render(s);
+  BOOST_REQUIRE(objs.ok());
+  BOOST_REQUIRE_EQUAL(objs->size(), 3u);
+  json::object& secret = (*objs)[0];
+  BOOST_CHECK_EQUAL(secret["metadata"].as_object()["name"].as_string(), "m-api-key");
+  BOOST_CHECK_EQUAL(secret["metadata"].as_object()["labels"].as_object()["kubectl-lm.io/deployment"].as_string(), "m");
+  BOOST_CHECK_EQUAL(secret["data"].as_object()["api-key"].as_string(), "c2stbG9jYWwtMTIz");
+  json::object& dep = (*objs)[2];
+  json::object& c = Container(dep);
+  BOOST_CHECK_EQUAL(Env(c, "VLLM_API_KEY"), "<from secret>");
+  BOOST_CHECK_EQUAL(Env(c, "HF_TOKEN"), "<absent>");
+  BOOST_CHECK(CommandLine(c).find("api-key") == std::string::npos);
+  BOOST_CHECK(json::serialize(dep).find("sk-local") == std::string::npos);
+  for (auto& e : c["env"].as_array()) {
+    if (e.as_object()["name"] != "VLLM_API_KEY") continue;
+    auto& ref = e.as_object()["valueFrom"].as_object()["secretKeyRef"].as_object();
+    BOOST_CHECK_EQUAL(ref["name"].as_string(), "m-api-key");
+    BOOST_CHECK_EQUAL(ref["key"].as_string(), "api-key");
+  }
+  // A Secret of the user's: referenced, not rendered.
+  DeploySpec theirs = Spec("phi-3-mini-4k", 1);
+  theirs.api_secret = "team-key";
+  theirs.api_key = "token";
+  auto objs2 = Render(theirs);
+  BOOST_REQUIRE(objs2.ok());
+  BOOST_REQUIRE_EQUAL(objs2->size(), 2u);
+  BOOST_CHECK_EQUAL(Env(Container((*objs2)[1]), "VLLM_API_KEY"), "<from secret>");
+  BOOST_CHECK(Env(Container((*objs)[2]), "HF_TOKEN") == "<absent>");
+  // None: no variable at all.
+  auto open = Render(Spec("phi-3-mini-4k", 1));
+  BOOST_REQUIRE(open.ok());
+  BOOST_CHECK_EQUAL(Env(Container((*open)[1]), "VLLM_API_KEY"), "<absent>");
+}
+
 BOOST_AUTO_TEST_CASE(storage_class_gives_a_claim_and_mig_a_slice_resource) {
   DeploySpec s = Spec("phi-3-mini-4k", 1);
   s.storage_class = "fast";
