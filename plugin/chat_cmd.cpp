@@ -1,5 +1,6 @@
 // kubectl lm chat NAME [PROMPT]: an OpenAI chat completion through the API
-// server's service proxy, streamed as the server streams it. With no PROMPT
+// server (its service proxy, or a port-forward when the endpoint requires a
+// key: plugin/endpoint.h), streamed as the server streams it. With no PROMPT
 // it reads one line at a time when stdin is a terminal (a conversation),
 // else all of stdin as one prompt.
 #include <iterator>
@@ -162,7 +163,7 @@ kube::Status RunChat(App& app, ChatOptions& o, const std::vector<std::string>& p
 
 Command ChatCommand() {
   return MakeCommand<ChatOptions>(
-      {"chat", "NAME [PROMPT]", "Chat with a deployed model through the API server's service proxy"},
+      {"chat", "NAME [PROMPT]", "Chat with a deployed model through the API server (a port-forward when it requires a key)"},
       {SwitchFlag<ChatOptions>({"no-stream", 0, "", "print the reply when it is complete"}, &ChatOptions::no_stream),
        TextFlag<ChatOptions>({"system", 0, "TEXT", "a system prompt"}, &ChatOptions::system),
        TextFlag<ChatOptions>({"model", 0, "NAME", "the model or LoRA adapter to ask (default: the model)"},

@@ -7,9 +7,9 @@ error body (vllm/entrypoints/openai/protocol.py ErrorResponse), "hang"
 never answers, "key:KEY" requires "Authorization: Bearer KEY" on /v1 paths
 and answers 401 {"error": "Unauthorized"} without it, as vLLM does with
 VLLM_API_KEY (vllm/entrypoints/openai/api_server.py, the "authentication"
-middleware: only paths under /v1, /health and /metrics stay open). The
-Authorization header each POST came with goes to REQUEST_LOG.auth, one
-line per request ("-" when none).
+middleware: paths outside /v1, /health and /metrics among them, stay
+open). The Authorization header of each request to /v1 goes to
+REQUEST_LOG.auth, one line per request ("-" when none).
 
 METRICS_DIR, when given, holds the /metrics pages to serve: 1.txt for the
 first request, 2.txt for the second, and so on, the last one from then on.
@@ -44,7 +44,25 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
+    def refused(self):
+        """Whether the request lacked the key MODE_FILE asks for (answered 401)."""
+        if not self.path.startswith("/v1"):
+            return False
+        with open(REQUEST_LOG + ".auth", "a") as log:
+            log.write(self.headers.get("Authorization", "-") + "\n")
+        if not mode().startswith("key:") or self.headers.get("Authorization") == "Bearer " + mode()[4:]:
+            return False
+        body = b'{"error":"Unauthorized"}'
+        self.send_response(401)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        return True
+
     def do_GET(self):
+        if self.refused():
+            return
         content_type = "application/json"
         if self.path == "/metrics" and METRICS_DIR:
             SCRAPES[0] += 1
@@ -66,16 +84,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         request = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         with open(REQUEST_LOG, "a") as log:
             log.write(json.dumps(request) + "\n")
-        with open(REQUEST_LOG + ".auth", "a") as log:
-            log.write(self.headers.get("Authorization", "-") + "\n")
-        if mode().startswith("key:") and self.path.startswith("/v1") and \
-                self.headers.get("Authorization") != "Bearer " + mode()[4:]:
-            body = b'{"error":"Unauthorized"}'
-            self.send_response(401)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+        if self.refused():
             return
         if mode() == "hang":
             time.sleep(3600)
