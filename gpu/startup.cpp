@@ -149,12 +149,15 @@ class Reader {
     if (seconds) step.reported_seconds = seconds;
     if (!detail.empty()) step.detail = detail;
   }
-  // What vLLM says when the start fails for lack of memory.
+  // What vLLM says when the start fails: for lack of memory, or else its
+  // API server's last word on an engine that did not start (the first
+  // matching line wins, and the root cause comes before that one).
   void Failure(std::string_view text) {
     static const std::pair<const char*, const char*> kFailures[] = {
         {"CUDA out of memory", "CUDA out of memory"},
         {"No available memory for the cache blocks", "not enough memory for the KV cache"},
         {"larger than the available KV cache memory", "not enough memory for the KV cache"},
+        {"RuntimeError: Engine core initialization failed", "the engine did not start"},
     };
     for (const auto& [marker, what] : kFailures) {
       if (Has(text, marker)) {

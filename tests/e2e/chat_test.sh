@@ -21,9 +21,10 @@ kubectl lm deploy phi-3-mini --name e2e-chat >/dev/null 2>&1
 kubectl wait --for=condition=Available deployment/e2e-chat --timeout=60s >/dev/null
 run kubectl lm logs e2e-chat --tail 2
 expect_rc 0
-expect_out_contains "Starting vLLM API server on http://0.0.0.0:8000"
-expect_out_contains "Application startup complete."
-expect_out_lacks "Loading weights"
+# The served log is a real vLLM 0.8.1 start (tests/testdata/vllm-logs/download-then-ready.log).
+expect_out_contains "INFO:     Waiting for application startup."
+expect_out_contains "INFO:     Application startup complete."
+expect_out_lacks "Starting vLLM API server"
 run kubectl lm logs e2e-nothing
 expect_rc 1
 expect_err_contains 'no model deployment "e2e-nothing"'

@@ -107,6 +107,17 @@ BOOST_AUTO_TEST_CASE(cuda_out_of_memory_while_loading_is_the_failure_with_its_li
   BOOST_CHECK_EQUAL(s.progress, "loading weights: shard 1/37");
 }
 
+BOOST_AUTO_TEST_CASE(an_engine_that_did_not_start_is_the_failure) {
+  ServerStartup s = ReadStartup(Plain("engine-init-failed.log"));
+  BOOST_CHECK(!s.ready);
+  BOOST_CHECK_EQUAL(s.failure, "the engine did not start: RuntimeError: Engine core initialization failed. See root "
+                               "cause above. Failed core proc(s): {}");
+  // After a memory failure, the same line does not replace it.
+  std::vector<LogLine> both = Plain("oom-loading.log");
+  for (const LogLine& l : Plain("engine-init-failed.log")) both.push_back(l);
+  BOOST_CHECK(ReadStartup(both).failure.rfind("CUDA out of memory: ", 0) == 0);
+}
+
 BOOST_AUTO_TEST_CASE(a_v1_engine_log_from_the_middle_compiles_then_captures_graphs) {
   ServerStartup s = ReadStartup(Plain("v1-compile-and-graphs.log"));
   // It starts at "Model loading took": the steps before it are one.
