@@ -1,4 +1,5 @@
 #include "kube/client.h"
+#include "kube/list_reader.h"
 
 #include <algorithm>
 #include <charconv>
@@ -323,7 +324,19 @@ Result<std::string> Client::List(const std::string& path, const ListOptions& opt
                            {"fieldSelector", options.field_selector},
                            {"limit", options.limit > 0 ? std::to_string(options.limit) : ""},
                            {"continue", cont}});
-    auto page = Get(Join(path, q));
+    // Each page is read as it arrives (kube/list_reader.h), its items
+    // handed on one by one with only options.fields in them.
+    Status item_status, parsed;
+    ListReader reader(options.fields, [&](json::object& item) {
+      item_status = each(item);
+      return item_status;
+    });
+    ChunkSink sink = [&](std::string_view chunk) {
+      parsed = reader.Feed(chunk);
+      return parsed.ok();
+    };
+    auto page = Do("GET", Join(path, q), "", "", &sink);
+    if (!item_status.ok()) return item_status;
     if (!page.ok()) {
       // An expired continue token: start the list over, once.
       if (page.status().kind() == Kind::kGone && !cont.empty() && !restarted) {
@@ -334,21 +347,11 @@ Result<std::string> Client::List(const std::string& path, const ListOptions& opt
       }
       return page.status();
     }
-    json::object* o = page->if_object();
-    if (!o) return Status(Kind::kServer, "GET " + path + ": not a list");
-    if (auto* items = o->if_contains("items"); items && items->is_array()) {
-      for (auto& item : items->as_array()) {
-        if (!item.is_object()) continue;
-        Status s = each(item.as_object());
-        if (!s.ok()) return s;
-      }
-    }
-    std::string rv;
-    cont.clear();
-    if (auto* md = o->if_contains("metadata"); md && md->is_object()) {
-      if (auto* c = md->as_object().if_contains("continue"); c && c->is_string()) cont = std::string(c->as_string());
-      if (auto* v = md->as_object().if_contains("resourceVersion"); v && v->is_string()) rv = std::string(v->as_string());
-    }
+    if (parsed.ok()) parsed = reader.Finish();
+    if (!item_status.ok()) return item_status;
+    if (!parsed.ok()) return Status(Kind::kServer, "GET " + path + ": " + parsed.message());
+    const std::string rv = reader.resource_version();
+    cont = reader.continue_token();
     if (cont.empty()) return rv;
     if (!seen.insert(cont).second) {
       return Status(Kind::kServer, "GET " + path + ": the server sent the same continue token twice; giving up");

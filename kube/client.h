@@ -55,9 +55,13 @@ struct ClientOptions {
 
 enum class DryRun { kNone, kClient, kServer };
 
+struct FieldMask;
+
 struct ListOptions {
   std::string label_selector, field_selector;
   int limit = 500;  // kubectl's chunk size
+  // The fields each item keeps (kube/list_reader.h); null keeps them all.
+  const FieldMask* fields = nullptr;
 };
 
 class Client {

@@ -29,7 +29,7 @@ kube::Status RunNodes(App& app, NodesOptions& o, const std::vector<std::string>&
     app.err << "No GPU nodes found" << (all ? "" : " (kubectl lm nodes --all lists every node)") << ".\n";
     return kube::Status::Ok();
   }
-  app.out << RenderNodes(shown, output);
+  RenderNodes(app.out, shown, output);
   return kube::Status::Ok();
 }
 

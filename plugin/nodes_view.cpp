@@ -84,14 +84,19 @@ json::object NodeToJson(const gpu::NodeGpus& n) {
   return o;
 }
 
-std::string RenderNodes(const std::vector<const gpu::NodeGpus*>& shown, const std::string& output) {
-  std::ostringstream out;
-  if (output == "json" || output == "yaml") {
+void RenderNodes(std::ostream& out, const std::vector<const gpu::NodeGpus*>& shown, const std::string& output) {
+  if (output == "json") {
+    JsonListWriter list(out, "kubectl-lm/v1alpha1", "GpuNodeList");
+    for (const auto* n : shown) list.Add(NodeToJson(*n));
+    list.Finish();
+    return;
+  }
+  if (output == "yaml") {
     json::array items;
     for (const auto* n : shown) items.push_back(NodeToJson(*n));
     json::object doc{{"apiVersion", "kubectl-lm/v1alpha1"}, {"kind", "GpuNodeList"}, {"items", std::move(items)}};
     PrintDocument(out, doc, output);
-    return out.str();
+    return;
   }
   std::vector<std::string> headers = {"NODE", "GPU", "MEMORY", "TOTAL", "FREE", "READY"};
   if (output == "wide") {
@@ -123,7 +128,6 @@ std::string RenderNodes(const std::vector<const gpu::NodeGpus*>& shown, const st
     rows.push_back(std::move(row));
   }
   PrintTable(out, headers, rows);
-  return out.str();
 }
 
 }  // namespace lm

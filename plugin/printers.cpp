@@ -88,6 +88,21 @@ std::string ToPrettyJson(const json::value& v) {
   return s + "\n";
 }
 
+JsonListWriter::JsonListWriter(std::ostream& out, const std::string& api_version, const std::string& kind)
+    : out_(out) {
+  out_ << "{\n    \"apiVersion\": " << json::serialize(json::string(api_version)) << ",\n    \"kind\": "
+       << json::serialize(json::string(kind)) << ",\n    \"items\": ";
+}
+
+void JsonListWriter::Add(const json::value& item) {
+  std::string s = any_ ? ",\n        " : "[\n        ";
+  Pretty(s, item, 8);
+  out_ << s;
+  any_ = true;
+}
+
+void JsonListWriter::Finish() { out_ << (any_ ? "\n    ]" : "[]") << "\n}\n"; }
+
 std::string ToYaml(const json::value& v) {
   YAML::Emitter e;
   Emit(e, v);

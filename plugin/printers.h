@@ -20,6 +20,20 @@ void PrintDocument(std::ostream& out, const boost::json::value& doc, const std::
 std::string ToPrettyJson(const boost::json::value& v);
 std::string ToYaml(const boost::json::value& v);
 
+// {"apiVersion": ..., "kind": ..., "items": [...]} byte for byte as
+// PrintDocument's JSON prints it, written one item at a time: only the
+// item being written is ever built.
+class JsonListWriter {
+ public:
+  JsonListWriter(std::ostream& out, const std::string& api_version, const std::string& kind);
+  void Add(const boost::json::value& item);
+  void Finish();  // closes the document
+
+ private:
+  std::ostream& out_;
+  bool any_ = false;
+};
+
 // Several objects as kubectl prints them: YAML documents separated by
 // "---", or one JSON List. A Secret's data and stringData values are
 // printed as "<masked>".

@@ -22,7 +22,8 @@ namespace lm {
 
 // kubectl lm nodes: a table ("" or "wide"), or a GpuNodeList ("json", "yaml").
 boost::json::object NodeToJson(const gpu::NodeGpus& node);
-std::string RenderNodes(const std::vector<const gpu::NodeGpus*>& nodes, const std::string& output);
+// JSON goes out node by node (JsonListWriter), so its memory stays flat.
+void RenderNodes(std::ostream& out, const std::vector<const gpu::NodeGpus*>& nodes, const std::string& output);
 
 // kubectl lm models: the catalog, with each model's plan when --fits asked.
 struct ModelRow {

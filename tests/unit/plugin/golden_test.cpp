@@ -11,6 +11,7 @@
 
 #include "harness.h"
 #include "testdata.h"
+#include "plugin/printers.h"
 
 namespace json = boost::json;
 
@@ -103,6 +104,30 @@ BOOST_AUTO_TEST_CASE(status) {
     api.On("GET", "/apis/apps/v1/namespaces/ml/deployments", 200,
            harness::ListOf({harness::Testdata("deployment-image-pull-backoff.json")}));
   });
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// The streamed list is byte for byte the document printed whole.
+BOOST_AUTO_TEST_SUITE(json_list_writer)
+
+BOOST_AUTO_TEST_CASE(streamed_items_print_as_the_whole_document) {
+  const boost::json::value item1 = boost::json::parse(R"({"name":"a","n":[1,{"x":[]}],"o":{}})");
+  const boost::json::value item2 = boost::json::parse(R"({"name":"b \"q\"","ok":true})");
+  for (size_t n = 0; n <= 2; ++n) {
+    boost::json::array items;
+    std::ostringstream streamed, whole;
+    lm::JsonListWriter list(streamed, "kubectl-lm/v1alpha1", "GpuNodeList");
+    for (size_t i = 0; i < n; ++i) {
+      list.Add(i == 0 ? item1 : item2);
+      items.push_back(i == 0 ? item1 : item2);
+    }
+    list.Finish();
+    lm::PrintDocument(whole, boost::json::object{{"apiVersion", "kubectl-lm/v1alpha1"}, {"kind", "GpuNodeList"},
+                                                 {"items", items}},
+                      "json");
+    BOOST_CHECK_EQUAL(streamed.str(), whole.str());
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
