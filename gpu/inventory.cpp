@@ -233,18 +233,21 @@ void InventoryBuilder::AddPod(const json::object& pod) {
   for (auto& [k, v] : gpus) sums[k] = sums[k] + v;
 }
 
-std::vector<NodeGpus> InventoryBuilder::Finish() const {
+std::vector<NodeGpus> InventoryBuilder::Finish() {
   std::vector<NodeGpus> out;
   out.reserve(nodes_.size());
-  for (const auto& [name, n] : nodes_) {
-    NodeGpus copy = n;
-    if (auto it = requested_.find(name); it != requested_.end()) {
-      for (auto& r : copy.resources) {
+  while (!nodes_.empty()) {
+    auto entry = nodes_.extract(nodes_.begin());
+    NodeGpus& n = entry.mapped();
+    if (auto it = requested_.find(entry.key()); it != requested_.end()) {
+      for (auto& r : n.resources) {
         if (auto q = it->second.find(r.name); q != it->second.end()) r.requested = q->second.Value();
       }
+      requested_.erase(it);
     }
-    out.push_back(std::move(copy));
+    out.push_back(std::move(n));
   }
+  requested_.clear();
   return out;
 }
 

@@ -78,8 +78,10 @@ class InventoryBuilder {
   // Counts the pod against its node when it is bound and neither Succeeded
   // nor Failed; other pods are ignored.
   void AddPod(const boost::json::object& pod);
-  // The nodes in name order; pods on nodes never added are dropped.
-  std::vector<NodeGpus> Finish() const;
+  // The nodes in name order; pods on nodes never added are dropped. Moves
+  // each record out as it goes, so the builder's memory and the result's
+  // are not both held whole; the builder is empty after.
+  std::vector<NodeGpus> Finish();
 
  private:
   std::map<std::string, NodeGpus> nodes_;

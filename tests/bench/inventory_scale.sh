@@ -1,11 +1,22 @@
 #!/usr/bin/env bash
-# Benchmark (not a test): the cost of `kubectl lm nodes` on a large cluster,
-# beside `kubectl get nodes -o json` and `kubectl get pods -A -o json`
-# measured in the same run. It starts its own control plane (the e2e
-# cluster's recipe, under another name), creates NODES GPU nodes and PODS
-# pods bound to them, and prints wall time and peak RSS of each command.
+# Benchmark (not a test): the cost of `kubectl lm nodes` on a large cluster
+# against the floor, the API server's own speed. It starts its own control
+# plane (the e2e cluster's recipe, under another name), creates NODES/5 GPU
+# nodes with PODS/5 pods bound to them, measures, grows the cluster to NODES
+# and PODS, and measures again. Each time, in the same run:
+#   floor       tests/bench/floor_client.py: a minimal keep-alive reader of
+#               the very pages kubectl-lm asks for, throwing the bytes away
+#   nodes       kubectl lm nodes (the table)
+#   nodes-json  kubectl lm nodes -o json
+# three runs each, alternating, medians of wall time, CPU (user + system)
+# and peak RSS, and the ratios to the floor; then kubectl get nodes -o json
+# and kubectl get pods -A -o json once each.
 #
 #   tests/bench/inventory_scale.sh BUILD_DIR [NODES [PODS]]   (default 5000 50000)
+#
+# Targets (issue 16): nodes wall <= 1.05x the floor's, CPU <= 0.5x the
+# floor's; nodes-json peak RSS <= 24 MiB and within 2 MiB from the small
+# cluster to the large one.
 #
 # With STATIC_BIN (e.g. build/cross-linux-amd64/kubectl-lm from
 # scripts/cross) it also compares that static musl binary with BUILD_DIR's
@@ -30,15 +41,19 @@ BIN=$("$CLUSTER" bin)
 export PATH=$BUILD_DIR:$BIN:$PATH
 T=$(mktemp -d)
 
-echo "bench: creating $NODES nodes and $PODS pods" >&2
-python3 - "$NODES" "$PODS" "$T" <<'PY'
+# create FROM_NODES TO_NODES FROM_PODS TO_PODS: nodes and pods in those index
+# ranges; pod i is bound to node i % TO_NODES.
+create() {
+  echo "bench: creating nodes $1..$2 and pods $3..$4" >&2
+  rm -f "$T"/nodes-*.json "$T"/pods-*.json
+  python3 - "$@" "$T" <<'PY'
 import json, sys
-nodes, pods, out = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+n0, n1, p0, p1, out = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 def write(name, items):
     with open(f"{out}/{name}", "w") as f:
         json.dump({"apiVersion": "v1", "kind": "List", "items": items}, f)
 batch = []
-for i in range(nodes):
+for i in range(n0, n1):
     gpus = [1, 2, 4, 8][i % 4]
     batch.append({"apiVersion": "v1", "kind": "Node",
                   "metadata": {"name": f"bench-{i:05d}", "labels": {
@@ -51,35 +66,63 @@ for i in range(nodes):
         write(f"nodes-{i:05d}.json", batch); batch = []
 if batch: write("nodes-last.json", batch)
 batch = []
-for i in range(pods):
+for i in range(p0, p1):
     batch.append({"apiVersion": "v1", "kind": "Pod",
                   "metadata": {"name": f"bench-pod-{i:06d}", "namespace": "default", "labels": {"app": "bench"}},
-                  "spec": {"nodeName": f"bench-{i % nodes:05d}",
+                  "spec": {"nodeName": f"bench-{i % n1:05d}",
                            "containers": [{"name": "main", "image": "registry.example/none:1",
                                            "resources": {"limits": {"nvidia.com/gpu": "1"} if i % 10 == 0 else {}}}]}})
     if len(batch) == 500:
         write(f"pods-{i:06d}.json", batch); batch = []
 if batch: write("pods-last.json", batch)
 PY
-start=$(date +%s)
-for f in "$T"/nodes-*.json; do kubectl create -f "$f" >/dev/null; done
-for f in "$T"/pods-*.json; do kubectl create -f "$f" >/dev/null; done
-echo "bench: created in $(( $(date +%s) - start ))s" >&2
+  local start f
+  start=$(date +%s)
+  for f in "$T"/nodes-*.json; do [ -e "$f" ] && kubectl create -f "$f" >/dev/null; done
+  for f in "$T"/pods-*.json; do [ -e "$f" ] && kubectl create -f "$f" >/dev/null; done
+  echo "bench: created in $(( $(date +%s) - start ))s" >&2
+}
 
-measure() { # label, command...
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+# once LABEL COMMAND...: one run, "wall cpu rss_kib" appended to $T/LABEL.
+once() {
   local label=$1
   shift
-  /usr/bin/time -f "%e %M" -o "$T/time" "$@" > "$T/out" 2>/dev/null
-  read -r wall rss < "$T/time"
-  printf '%-40s %8ss %10s MiB %10s KiB output\n' "$label" "$wall" "$((rss / 1024))" "$(( $(wc -c < "$T/out") / 1024 ))"
+  /usr/bin/time -f "%e %U %S %M" -o "$T/time" "$@" > "$T/out" 2>/dev/null
+  read -r wall user sys rss < "$T/time"
+  echo "$wall $(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }') $rss" >> "$T/$label"
 }
-echo "nodes=$NODES pods=$PODS (one run each, on $(nproc) cores)"
-measure "kubectl lm nodes" kubectl-lm nodes
-measure "kubectl lm nodes -o json" kubectl-lm nodes -o json
-measure "kubectl get nodes -o json" kubectl get nodes -o json
-measure "kubectl get pods -A -o json" kubectl get pods -A -o json
+col() { awk -v c="$2" '{ print $c }' "$T/$1" | median; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+# measure SIZE: three alternating runs of the floor and ours, then kubectl.
+measure() {
+  rm -f "$T"/floor "$T"/nodes "$T"/nodes-json "$T"/kubectl-*
+  for _ in 1 2 3; do
+    once floor python3 "$HERE/floor_client.py" "$T/config.json"
+    once nodes kubectl-lm nodes
+    once nodes-json kubectl-lm nodes -o json
+  done
+  once kubectl-nodes kubectl get nodes -o json
+  once kubectl-pods kubectl get pods -A -o json
+  local fw fc label
+  fw=$(col floor 1) fc=$(col floor 2)
+  echo "$1 (medians of 3; ratios to the floor)"
+  printf '  %-30s %8s %8s %9s %10s %10s\n' "" "wall s" "CPU s" "RSS MiB" "wall/floor" "CPU/floor"
+  for label in floor nodes nodes-json kubectl-nodes kubectl-pods; do
+    printf '  %-30s %8s %8s %9s %10s %10s\n' "$label" "$(col $label 1)" "$(col $label 2)" \
+      "$(( $(col $label 3) / 1024 ))" "$(ratio "$(col $label 1)" "$fw")" "$(ratio "$(col $label 2)" "$fc")"
+  done
+  col nodes-json 3 > "$T/json-rss-$2"
+}
+kubectl config view --raw --minify -o json > "$T/config.json"
+echo "bench: floor = tests/bench/floor_client.py; $(nproc) cores; $(date -u +%F)"
+small_nodes=$((NODES / 5)) small_pods=$((PODS / 5))
+create 0 "$small_nodes" 0 "$small_pods"
+measure "$small_nodes nodes, $small_pods pods" small
+create "$small_nodes" "$NODES" "$small_pods" "$PODS"
+measure "$NODES nodes, $PODS pods" large
+echo "nodes -o json peak RSS: $(( $(cat "$T/json-rss-small") / 1024 )) MiB at $small_nodes nodes, $(( $(cat "$T/json-rss-large") / 1024 )) MiB at $NODES (difference $(( ($(cat "$T/json-rss-large") - $(cat "$T/json-rss-small")) / 1024 )) MiB)"
 if [ -n "${STATIC_BIN:-}" ]; then
-  median() { sort -n | sed -n 2p; }  # of three
   : > "$T/glibc" && : > "$T/static" && : > "$T/glibc-v" && : > "$T/static-v"
   for _ in 1 2 3; do
     for kind in glibc static; do
