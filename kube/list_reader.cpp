@@ -5,6 +5,8 @@
 #include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/value.hpp>
 
+#include "kube/printable.h"
+
 namespace kube {
 namespace json = boost::json;
 
@@ -39,9 +41,9 @@ class Handler {
   bool on_document_begin(boost::system::error_code&) { return true; }
   bool on_document_end(boost::system::error_code&) { return true; }
 
-  bool on_object_begin(boost::system::error_code& ec) { return Open(json::value(json::object()), true, ec); }
+  bool on_object_begin(boost::system::error_code& ec) { return Open(true, ec); }
   bool on_object_end(std::size_t, boost::system::error_code& ec) { return Close(ec); }
-  bool on_array_begin(boost::system::error_code& ec) { return Open(json::value(json::array()), false, ec); }
+  bool on_array_begin(boost::system::error_code& ec) { return Open(false, ec); }
   bool on_array_end(std::size_t, boost::system::error_code& ec) { return Close(ec); }
 
   bool on_key_part(json::string_view s, std::size_t, boost::system::error_code&) {
@@ -49,33 +51,43 @@ class Handler {
     return true;
   }
   bool on_key(json::string_view s, std::size_t, boost::system::error_code&) {
-    key_.append(s.data(), s.size());
-    if (depth_ == 1) root_key_ = key_;
-    current_key_.swap(key_);
-    key_.clear();
+    if (key_.empty()) {
+      current_key_.assign(s.data(), s.size());  // most keys come whole
+    } else {
+      key_.append(s.data(), s.size());
+      current_key_.swap(key_);
+      key_.clear();
+    }
+    if (depth_ == 1) root_key_ = current_key_;
     return true;
   }
   bool on_string_part(json::string_view s, std::size_t, boost::system::error_code&) {
     if (Keeping() || (depth_ == 2 && in_metadata_)) string_.append(s.data(), s.size());
     return true;
   }
-  bool on_string(json::string_view s, std::size_t, boost::system::error_code&) {
+  bool on_string(json::string_view s, std::size_t, boost::system::error_code& ec) {
     if (depth_ == 2 && in_metadata_) {
       if (current_key_ == "continue") continue_.assign(string_).append(s.data(), s.size());
       if (current_key_ == "resourceVersion") resource_version_.assign(string_).append(s.data(), s.size());
     } else if (Keeping()) {
       string_.append(s.data(), s.size());
-      Scalar(json::value(json::string(string_)));
+      if (!ValidUtf8(string_)) {
+        string_.clear();
+        return Fail(Status(Kind::kServer, "the server sent text that is not UTF-8"), ec);
+      }
+      json::value v = json::string(string_);
+      string_.clear();
+      return Scalar(std::move(v), ec);
     }
     string_.clear();
     return true;
   }
   bool on_number_part(json::string_view, boost::system::error_code&) { return true; }
-  bool on_int64(std::int64_t i, json::string_view, boost::system::error_code&) { return Scalar(json::value(i)); }
-  bool on_uint64(std::uint64_t u, json::string_view, boost::system::error_code&) { return Scalar(json::value(u)); }
-  bool on_double(double d, json::string_view, boost::system::error_code&) { return Scalar(json::value(d)); }
-  bool on_bool(bool b, boost::system::error_code&) { return Scalar(json::value(b)); }
-  bool on_null(boost::system::error_code&) { return Scalar(json::value(nullptr)); }
+  bool on_int64(std::int64_t i, json::string_view, boost::system::error_code& ec) { return Scalar(json::value(i), ec); }
+  bool on_uint64(std::uint64_t u, json::string_view, boost::system::error_code& ec) { return Scalar(json::value(u), ec); }
+  bool on_double(double d, json::string_view, boost::system::error_code& ec) { return Scalar(json::value(d), ec); }
+  bool on_bool(bool b, boost::system::error_code& ec) { return Scalar(json::value(b), ec); }
+  bool on_null(boost::system::error_code& ec) { return Scalar(json::value(nullptr), ec); }
   bool on_comment_part(json::string_view, boost::system::error_code&) { return true; }
   bool on_comment(json::string_view, boost::system::error_code&) { return true; }
 
@@ -115,14 +127,22 @@ class Handler {
     }
   }
 
-  bool Scalar(json::value v) {
+  // A kept value's key, unchecked by the parser (Options below).
+  bool KeyIsText(boost::system::error_code& ec) {
+    if (!frames_.back().value.is_object() || ValidUtf8(current_key_)) return true;
+    return Fail(Status(Kind::kServer, "the server sent text that is not UTF-8"), ec);
+  }
+
+  bool Scalar(json::value v, boost::system::error_code& ec) {
     if (!Keeping()) return true;
     const FieldMask* child;
-    if (ChildMask(&child)) Attach(std::move(v), current_key_);
+    if (!ChildMask(&child)) return true;
+    if (!KeyIsText(ec)) return false;
+    Attach(std::move(v), current_key_);
     return true;
   }
 
-  bool Open(json::value v, bool object, boost::system::error_code& ec) {
+  bool Open(bool object, boost::system::error_code& ec) {
     ++depth_;
     if (depth_ == 1) {
       if (!object) return Fail(Status(Kind::kServer, "not a list"), ec);
@@ -141,7 +161,7 @@ class Handler {
     if (frames_.empty()) {
       // An item, when it is an object in "items".
       if (depth_ == 3 && in_items_ && object) {
-        frames_.push_back({std::move(v), mask_, ""});
+        frames_.push_back({json::value(json::object()), mask_, ""});
       } else {
         skip_ = 1;
       }
@@ -152,7 +172,8 @@ class Handler {
       skip_ = 1;
       return true;
     }
-    frames_.push_back({std::move(v), child, current_key_});
+    if (!KeyIsText(ec)) return false;
+    frames_.push_back({object ? json::value(json::object()) : json::value(json::array()), child, current_key_});
     return true;
   }
 
@@ -194,8 +215,18 @@ class Handler {
 
 }  // namespace
 
+// The parser does not check that strings are UTF-8 (most of a page is never
+// kept, and checking it was a fifth of the reading); the handler checks the
+// strings it keeps. A page the API server sends is UTF-8 throughout: Go's
+// encoding/json writes nothing else.
+json::parse_options Options() {
+  json::parse_options o;
+  o.allow_invalid_utf8 = true;
+  return o;
+}
+
 struct ListReader::Impl {
-  Impl(const FieldMask* mask, std::function<Status(json::object&)> each) : parser(json::parse_options(), mask, std::move(each)) {}
+  Impl(const FieldMask* mask, std::function<Status(json::object&)> each) : parser(Options(), mask, std::move(each)) {}
   json::basic_parser<Handler> parser;
 };
 

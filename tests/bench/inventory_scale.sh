@@ -34,6 +34,7 @@ PODS=${3:-50000}
 export KUBECTL_LM_CLUSTER=lm-bench
 CLUSTER=$HERE/../e2e/cluster
 trap '"$CLUSTER" down' EXIT
+"$CLUSTER" down >/dev/null 2>&1 || true  # a cluster of that name left by another run would add its objects
 "$CLUSTER" up
 export KUBECONFIG
 KUBECONFIG=$("$CLUSTER" kubeconfig)
@@ -78,8 +79,8 @@ if batch: write("pods-last.json", batch)
 PY
   local start f
   start=$(date +%s)
-  for f in "$T"/nodes-*.json; do [ -e "$f" ] && kubectl create -f "$f" >/dev/null; done
-  for f in "$T"/pods-*.json; do [ -e "$f" ] && kubectl create -f "$f" >/dev/null; done
+  for f in "$T"/nodes-*.json; do [ ! -e "$f" ] || kubectl create -f "$f" >/dev/null; done
+  for f in "$T"/pods-*.json; do [ ! -e "$f" ] || kubectl create -f "$f" >/dev/null; done
   echo "bench: created in $(( $(date +%s) - start ))s" >&2
 }
 

@@ -93,6 +93,21 @@ BOOST_AUTO_TEST_CASE(what_is_not_a_list_document_is_an_error) {
   }
 }
 
+// Bytes that are not UTF-8 only matter where they are kept: the parser does
+// not check the rest (the API server never sends them; a hostile one may).
+BOOST_AUTO_TEST_CASE(text_that_is_not_utf8_is_refused_only_where_kept) {
+  auto read = [](const std::string& page) {
+    ListReader r(&kMask, [](json::object&) { return kube::Status::Ok(); });
+    kube::Status s = r.Feed(page);
+    return s.ok() ? r.Finish() : s;
+  };
+  BOOST_CHECK(read("{\"items\":[{\"metadata\":{\"name\":\"a\",\"annotations\":{\"x\":\"\xff\xfe\"}}}]}").ok());
+  BOOST_CHECK_EQUAL(read("{\"items\":[{\"metadata\":{\"name\":\"a\xff\"}}]}").message(),
+                    "the server sent text that is not UTF-8");
+  BOOST_CHECK_EQUAL(read("{\"items\":[{\"metadata\":{\"labels\":{\"k\xc3\":\"v\"}}}]}").message(),
+                    "the server sent text that is not UTF-8");
+}
+
 BOOST_AUTO_TEST_CASE(masks_from_dotted_paths) {
   FieldMask m = FieldMask::Of({"a.b", "a.c.d", "e"});
   BOOST_CHECK(!m.all);
