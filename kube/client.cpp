@@ -331,7 +331,16 @@ Result<std::string> Client::List(const std::string& path, const ListOptions& opt
       item_status = each(item);
       return item_status;
     });
+    // Pages are not held, but one is still bounded as a held body is: a
+    // server that sends without end is stopped, not read for ever.
+    size_t page_bytes = 0;
     ChunkSink sink = [&](std::string_view chunk) {
+      page_bytes += chunk.size();
+      if (page_bytes > kMaxBufferedBody) {
+        parsed = Status(Kind::kServer, "the page is larger than " + std::to_string(kMaxBufferedBody >> 20) +
+                                           " MiB; stopped reading it");
+        return false;
+      }
       parsed = reader.Feed(chunk);
       return parsed.ok();
     };
