@@ -92,7 +92,6 @@ class Handler {
   bool on_comment(json::string_view, boost::system::error_code&) { return true; }
 
   const Status& failure() const { return failure_; }
-  bool saw_object() const { return saw_object_; }
   std::string continue_, resource_version_;
 
  private:
@@ -146,7 +145,6 @@ class Handler {
     ++depth_;
     if (depth_ == 1) {
       if (!object) return Fail(Status(Kind::kServer, "not a list"), ec);
-      saw_object_ = true;
       return true;
     }
     if (depth_ == 2) {
@@ -208,7 +206,7 @@ class Handler {
   std::function<Status(json::object&)> each_;
   Status failure_;
   int depth_ = 0, skip_ = 0;
-  bool saw_object_ = false, in_items_ = false, in_metadata_ = false;
+  bool in_items_ = false, in_metadata_ = false;
   std::string root_key_, key_, current_key_, string_;
   std::vector<Frame> frames_;
 };

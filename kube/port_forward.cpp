@@ -23,10 +23,7 @@ Result<std::string> PortForwardChannels::Take(std::string_view message) {
                                        std::to_string(port_));
     }
   }
-  if (channel == 0) {
-    if (!rest.empty() && header.size() < 2) return std::string();
-    return std::string(rest);
-  }
+  if (channel == 0) return std::string(rest);
   if (error_.size() < kMaxPortForwardError) {
     error_ += Printable(std::string(rest.substr(0, kMaxPortForwardError - error_.size())));
   }

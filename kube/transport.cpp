@@ -285,28 +285,29 @@ class BeastTransport : public Transport {
     if (ec) return NetError("write to", ec);
 
     http::response_parser<http::buffer_body> parser;
-    // The answer to HEAD announces a body (Content-Length) that never comes:
-    // Beast reads none only when told so before the header (parser::skip).
-    if (in.method == "HEAD") parser.skip(true);
     auto read = [&](bool header_only) {
       Arm();
       return header_only ? Run([&](auto h) { http::async_read_header(*stream_, buffer_, parser, std::move(h)); })
                          : Run([&](auto h) { http::async_read(*stream_, buffer_, parser, std::move(h)); });
     };
     bool whole = false;
-    auto out = ReadAnswer(parser, read, sink, response_started, &whole);
+    auto out = ReadAnswer(parser, read, in.method, sink, response_started, &whole);
     if (!whole || (out.ok() && !parser.get().keep_alive())) Close();
     return out;
   }
 
-  // Reads an answer's header, then its body in chunks (to `sink` when one
-  // is given and the answer is 2xx), with `read(header_only)` reading into
-  // `parser`. `*whole` says whether the answer was read to its end.
+  // Reads the answer to a `method` request: its header, then its body in
+  // chunks (to `sink` when one is given and the answer is 2xx), with
+  // `read(header_only)` reading into `parser`. `*whole` says whether the
+  // answer was read to its end.
   template <class Read>
-  Result<HttpResponse> ReadAnswer(http::response_parser<http::buffer_body>& parser, Read read, const ChunkSink* sink,
-                                  bool* response_started, bool* whole) {
+  Result<HttpResponse> ReadAnswer(http::response_parser<http::buffer_body>& parser, Read read, const std::string& method,
+                                  const ChunkSink* sink, bool* response_started, bool* whole) {
     *whole = false;
     parser.body_limit(boost::none);  // bodies of any size: they are streamed, not held
+    // The answer to HEAD announces a body (Content-Length) that never comes:
+    // Beast reads none only when told so before the header (parser::skip).
+    if (method == "HEAD") parser.skip(true);
     beast::error_code ec = read(true);
     if (ec) return NetError("read from", ec);
     *response_started = true;
@@ -450,7 +451,6 @@ class BeastTransport : public Transport {
     Tunnel tunnel(*this, ws, channels);
     beast::flat_buffer buffer;
     http::response_parser<http::buffer_body> parser;
-    if (request.method == "HEAD") parser.skip(true);
     auto read = [&](bool header_only) {
       beast::error_code e;
       if (header_only) {
@@ -461,7 +461,7 @@ class BeastTransport : public Transport {
       return e;
     };
     bool started = false, whole = false;
-    auto answer = ReadAnswer(parser, read, sink, &started, &whole);
+    auto answer = ReadAnswer(parser, read, request.method, sink, &started, &whole);
     if (!tunnel.protocol_error().ok()) return tunnel.protocol_error();
     if (!answer.ok()) {
       // The server says why the port could not be reached (nothing

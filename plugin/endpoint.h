@@ -37,6 +37,11 @@ struct ServerRoute {
 kube::Result<ServerRoute> RouteTo(kube::Client& client, const std::string& ns, const std::string& name,
                                   const std::optional<ApiKeyRef>& key);
 
+// Refuses a --api-key-secret Secret that does not exist or lacks the key
+// (the pod would never start); one the user may not read passes.
+kube::Status CheckApiKeySecret(kube::Client& client, const std::string& ns, const std::string& secret,
+                               const std::string& key);
+
 // Sends a request to the server at `path` (/v1/...) by `route`; the answer
 // as it came, non-2xx too (for a 2xx, the body to `sink` when one is given).
 kube::Result<kube::HttpResponse> AskServer(kube::Client& client, const ServerRoute& route, const std::string& method,

@@ -219,24 +219,6 @@ std::string SetSecretRef(const std::string& flag, const std::string& v, std::str
   return "";
 }
 
-kube::Status CheckApiKeySecret(kube::Client& client, const std::string& ns, const std::string& secret,
-                               const std::string& key) {
-  if (secret.empty()) return Status::Ok();
-  auto s = client.Get("/api/v1/namespaces/" + ns + "/secrets/" + secret);
-  if (!s.ok() && s.status().kind() == Kind::kNotFound) {
-    return Status(Kind::kNotFound, "secret \"" + secret + "\" not found in namespace " + ns +
-                                       " (create it: kubectl create secret generic " + secret + " --from-literal=" +
-                                       key + "=KEY, or pass --api-key-from-env VAR)");
-  }
-  if (!s.ok() || !s->is_object()) return Status::Ok();
-  const boost::json::object* data = kube::ObjField(&s->as_object(), "data");
-  if (kube::StrField(data, key.c_str()).empty()) {
-    return Status(Kind::kInvalidArgument, "secret \"" + secret + "\" has no key \"" + key +
-                                              "\" (name the key with --api-key-secret " + secret + ":KEY)");
-  }
-  return Status::Ok();
-}
-
 kube::Result<std::optional<HubModel>> CheckRepo(App& app, kube::Client& client, const std::string& ns,
                                                 const std::string& repo, const HubToken& t, bool skip) {
   if (skip) {

@@ -67,11 +67,6 @@ inline std::string SetTokenSecret(const std::string& value, std::string& secret,
   return SetSecretRef("hf-token-secret", value, secret, key);
 }
 
-// Refuses a --api-key-secret Secret that does not exist or lacks the key
-// (the pod would never start); one the user may not read passes.
-kube::Status CheckApiKeySecret(kube::Client& client, const std::string& ns, const std::string& secret,
-                               const std::string& key);
-
 // The token deploy or pull will hand the pod: $HF_TOKEN (with
 // --hf-token-from-env), or the value of the --hf-token-secret Secret.
 struct HubToken {
