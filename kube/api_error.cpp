@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "kube/protobuf.h"
+
 namespace kube {
 namespace {
 
@@ -55,7 +57,13 @@ Status DecodeApiError(int http_status, std::string_view body, const std::string&
   std::string reason, message;
   bool is_status = false;
   boost::system::error_code ec;
-  boost::json::value v = boost::json::parse(body, ec);
+  // A request that accepted protobuf gets its error as a protobuf Status.
+  boost::json::value v;
+  if (auto proto = DecodeProtoStatus(body)) {
+    v = std::move(*proto);
+  } else {
+    v = boost::json::parse(body, ec);
+  }
   if (!ec && v.is_object()) {
     const auto& o = v.as_object();
     if (auto* k = o.if_contains("kind"); k && k->is_string() && k->as_string() == "Status") {
@@ -72,7 +80,7 @@ Status DecodeApiError(int http_status, std::string_view body, const std::string&
     // A proxy's page (the service proxy passes the backend's answer through):
     // its first line says more than the status alone.
     std::string first(body.substr(0, body.find('\n')));
-    if (!is_status && !first.empty()) {
+    if (!is_status && !first.empty() && !body.starts_with(kProtoMagic)) {
       if (first.size() > 160) first = first.substr(0, 160) + "...";
       message += ": " + first;
     }

@@ -1,5 +1,4 @@
 #include "kube/client.h"
-#include "kube/list_reader.h"
 
 #include <algorithm>
 #include <charconv>
@@ -10,6 +9,8 @@
 
 #include "kube/api_error.h"
 #include "kube/base64.h"
+#include "kube/list_reader.h"
+#include "kube/protobuf.h"
 
 namespace kube {
 namespace json = boost::json;
@@ -23,6 +24,9 @@ constexpr std::chrono::seconds kMaxRetryAfter{60};
 // objects, beyond any cluster; a server that never stops sending continue
 // tokens is stopped here.
 constexpr int kMaxListPages = 10000;
+// client-go's Accept for built-in types (rest.ContentConfig): protobuf
+// preferred, JSON when the server has no protobuf for the kind.
+constexpr const char* kProtoOrJson = "application/vnd.kubernetes.protobuf, application/json";
 
 std::string Trim(std::string s) {
   while (!s.empty() && isspace((unsigned char)s.back())) s.pop_back();
@@ -212,20 +216,20 @@ void Client::NoteWarnings(const HttpResponse& resp) {
 }
 
 Result<HttpResponse> Client::Do(const std::string& method, const std::string& path, const std::string& body,
-                                const std::string& content_type, const ChunkSink* sink) {
-  auto r = Exchange(method, path, body, content_type, sink);
+                                const std::string& content_type, const ChunkSink* sink, const char* accept) {
+  auto r = Exchange(method, path, body, content_type, sink, accept);
   if (!r.ok() || (r->status >= 200 && r->status < 300)) return r;
   return DecodeApiError(r->status, r->body, method + " " + path);
 }
 
 Result<HttpResponse> Client::Exchange(const std::string& method, const std::string& path, const std::string& body,
-                                      const std::string& content_type, const ChunkSink* sink) {
+                                      const std::string& content_type, const ChunkSink* sink, const char* accept) {
   bool reauthenticated = false;
   int retries = 0;
   const auto deadline = deps_.clock() + options_.timeout;
   for (;;) {
     HttpRequest req{method, path, {}, body};
-    req.headers.emplace_back("Accept", "application/json");
+    req.headers.emplace_back("Accept", accept);
     if (!content_type.empty()) req.headers.emplace_back("Content-Type", content_type);
     bool used_exec = false;
     Status auth = AddAuth(req.headers, &used_exec);
@@ -315,6 +319,14 @@ Result<std::string> Client::List(const std::string& path, const ListOptions& opt
   std::string cont;
   bool restarted = false;
   std::set<std::string> seen;  // continue tokens; one coming back would loop forever
+  // A list of a built-in kind, when only some fields are wanted and a
+  // schema has them all, is asked for as protobuf (kube/protobuf.h): the
+  // API server encodes it in about a third of the CPU time JSON takes, and
+  // it is little more than half the bytes (measured: tests/bench/
+  // inventory_scale.sh). JSON stays acceptable: a server or proxy that does
+  // not speak protobuf answers with it, and the reader takes either.
+  const ProtoList* proto = options.fields != nullptr ? ProtoListAt(path) : nullptr;
+  if (proto != nullptr && !ProtoCovers(*proto->item, *options.fields)) proto = nullptr;
   for (int pages = 0;; ++pages) {
     if (pages >= kMaxListPages) {
       return Status(Kind::kServer, "GET " + path + ": still more after " + std::to_string(kMaxListPages) +
@@ -327,10 +339,13 @@ Result<std::string> Client::List(const std::string& path, const ListOptions& opt
     // Each page is read as it arrives (kube/list_reader.h), its items
     // handed on one by one with only options.fields in them.
     Status item_status, parsed;
-    ListReader reader(options.fields, [&](json::object& item) {
-      item_status = each(item);
-      return item_status;
-    });
+    ListReader reader(
+        options.fields,
+        [&](json::object& item) {
+          item_status = each(item);
+          return item_status;
+        },
+        proto);
     // Pages are not held, but one is still bounded as a held body is: a
     // server that sends without end is stopped, not read for ever.
     size_t page_bytes = 0;
@@ -344,7 +359,7 @@ Result<std::string> Client::List(const std::string& path, const ListOptions& opt
       parsed = reader.Feed(chunk);
       return parsed.ok();
     };
-    auto page = Do("GET", Join(path, q), "", "", &sink);
+    auto page = Do("GET", Join(path, q), "", "", &sink, proto ? kProtoOrJson : "application/json");
     if (!item_status.ok()) return item_status;
     if (!page.ok()) {
       // An expired continue token: start the list over, once.

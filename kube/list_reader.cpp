@@ -1,11 +1,13 @@
 #include "kube/list_reader.h"
 
+#include <optional>
 #include <vector>
 
 #include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/value.hpp>
 
 #include "kube/printable.h"
+#include "kube/protobuf.h"
 
 namespace kube {
 namespace json = boost::json;
@@ -224,15 +226,29 @@ json::parse_options Options() {
 }
 
 struct ListReader::Impl {
-  Impl(const FieldMask* mask, std::function<Status(json::object&)> each) : parser(Options(), mask, std::move(each)) {}
+  Impl(const FieldMask* mask, std::function<Status(json::object&)> each, const ProtoList* proto)
+      : parser(Options(), mask, each), mask(mask), each(std::move(each)), proto(proto) {}
   json::basic_parser<Handler> parser;
+  const FieldMask* mask;
+  std::function<Status(json::object&)> each;
+  const ProtoList* proto;
+  bool started = false;
+  std::optional<ProtoListReader> proto_reader;  // when the body is protobuf
 };
 
-ListReader::ListReader(const FieldMask* mask, std::function<Status(json::object& item)> each)
-    : impl_(std::make_unique<Impl>(mask, std::move(each))) {}
+ListReader::ListReader(const FieldMask* mask, std::function<Status(json::object& item)> each,
+                       const ProtoList* proto)
+    : impl_(std::make_unique<Impl>(mask, std::move(each), proto)) {}
 ListReader::~ListReader() = default;
 
 Status ListReader::Feed(std::string_view bytes) {
+  if (!impl_->started && !bytes.empty()) {
+    impl_->started = true;
+    if (impl_->proto != nullptr && bytes[0] == kProtoMagic[0]) {
+      impl_->proto_reader.emplace(*impl_->proto, impl_->mask, impl_->each);
+    }
+  }
+  if (impl_->proto_reader) return impl_->proto_reader->Feed(bytes);
   boost::system::error_code ec;
   impl_->parser.write_some(true, bytes.data(), bytes.size(), ec);
   if (!impl_->parser.handler().failure().ok()) return impl_->parser.handler().failure();
@@ -241,6 +257,7 @@ Status ListReader::Feed(std::string_view bytes) {
 }
 
 Status ListReader::Finish() {
+  if (impl_->proto_reader) return impl_->proto_reader->Finish();
   if (!impl_->parser.handler().failure().ok()) return impl_->parser.handler().failure();
   boost::system::error_code ec;
   impl_->parser.write_some(false, nullptr, 0, ec);
@@ -249,7 +266,11 @@ Status ListReader::Finish() {
   return Status::Ok();
 }
 
-const std::string& ListReader::continue_token() const { return impl_->parser.handler().continue_; }
-const std::string& ListReader::resource_version() const { return impl_->parser.handler().resource_version_; }
+const std::string& ListReader::continue_token() const {
+  return impl_->proto_reader ? impl_->proto_reader->continue_token() : impl_->parser.handler().continue_;
+}
+const std::string& ListReader::resource_version() const {
+  return impl_->proto_reader ? impl_->proto_reader->resource_version() : impl_->parser.handler().resource_version_;
+}
 
 }  // namespace kube

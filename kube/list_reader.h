@@ -19,6 +19,8 @@
 
 namespace kube {
 
+struct ProtoList;
+
 // Which fields of an item to keep: a tree of keys; a node marked `all`
 // keeps everything under it. Arrays are transparent: "spec.containers.resources"
 // keeps each container's resources.
@@ -32,7 +34,11 @@ struct FieldMask {
 class ListReader {
  public:
   // `mask` null keeps every field; `each` may stop the reading with an error.
-  ListReader(const FieldMask* mask, std::function<Status(boost::json::object& item)> each);
+  // With `proto`, a body in Kubernetes' protobuf encoding (kube/protobuf.h)
+  // is read as that list, with the same items out; the first byte tells
+  // which encoding came ("k8s\0" cannot begin JSON).
+  ListReader(const FieldMask* mask, std::function<Status(boost::json::object& item)> each,
+             const ProtoList* proto = nullptr);
   ~ListReader();
   ListReader(const ListReader&) = delete;
   ListReader& operator=(const ListReader&) = delete;

@@ -1,32 +1,30 @@
 #include "plugin/gather.h"
 
-#include "kube/list_reader.h"
-
 namespace lm {
-namespace {
 
 // What gpu::InventoryBuilder reads of a node and of a pod, and the pod
 // filters read (the labels and namespace of ownership): the rest of each
-// object, most of its bytes, is never built.
-const kube::FieldMask& NodeFields() {
+// object, most of its bytes, is never built. kube::Client reads these lists
+// as protobuf where the server sends it (kube/core_v1_proto.cpp has every
+// field named here).
+const kube::FieldMask& InventoryNodeFields() {
   static const kube::FieldMask m = kube::FieldMask::Of(
-      {"metadata.name", "metadata.labels", "spec.taints", "spec.unschedulable", "status.allocatable",
-       "status.capacity", "status.conditions"});
+      {"metadata.name", "metadata.labels", "spec.taints.key", "spec.taints.value", "spec.taints.effect",
+       "spec.unschedulable", "status.allocatable", "status.capacity", "status.conditions.type",
+       "status.conditions.status"});
   return m;
 }
-const kube::FieldMask& PodFields() {
+const kube::FieldMask& InventoryPodFields() {
   static const kube::FieldMask m = kube::FieldMask::Of(
       {"metadata.name", "metadata.namespace", "metadata.labels", "spec.nodeName", "spec.containers.resources",
        "spec.initContainers.resources", "spec.overhead", "status.phase"});
   return m;
 }
 
-}  // namespace
-
 kube::Result<std::vector<gpu::NodeGpus>> GatherInventory(kube::Client& client, const PodFilter& ignore) {
   gpu::InventoryBuilder builder;
   kube::ListOptions nodes_options;
-  nodes_options.fields = &NodeFields();
+  nodes_options.fields = &InventoryNodeFields();
   auto nodes = client.List("/api/v1/nodes", nodes_options, [&](boost::json::object& node) {
     builder.AddNode(node);
     return kube::Status::Ok();
@@ -35,7 +33,7 @@ kube::Result<std::vector<gpu::NodeGpus>> GatherInventory(kube::Client& client, c
   // kubectl describe node's selection: the pods that hold resources.
   kube::ListOptions pods_options;
   pods_options.field_selector = "spec.nodeName!=,status.phase!=Succeeded,status.phase!=Failed";
-  pods_options.fields = &PodFields();
+  pods_options.fields = &InventoryPodFields();
   auto pods = client.List("/api/v1/pods", pods_options, [&](boost::json::object& pod) {
     if (!ignore || !ignore(pod)) builder.AddPod(pod);
     return kube::Status::Ok();

@@ -7,6 +7,7 @@
 
 #include "gpu/inventory.h"
 #include "kube/client.h"
+#include "kube/list_reader.h"
 #include "kube/status.h"
 
 namespace lm {
@@ -17,5 +18,9 @@ namespace lm {
 // plans the same as the first time.
 using PodFilter = std::function<bool(const boost::json::object& pod)>;
 kube::Result<std::vector<gpu::NodeGpus>> GatherInventory(kube::Client& client, const PodFilter& ignore = nullptr);
+
+// The fields GatherInventory keeps of each node and pod.
+const kube::FieldMask& InventoryNodeFields();
+const kube::FieldMask& InventoryPodFields();
 
 }  // namespace lm

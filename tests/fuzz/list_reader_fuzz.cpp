@@ -2,7 +2,10 @@
 // the input chooses: it never crashes, and whenever the document parses,
 // the items it hands on without a mask are exactly the object items
 // Boost.JSON's DOM parser reads (a differential check), and with a mask a
-// subset of them.
+// subset of them. A body that begins as protobuf does ("k8s\0", seeded with
+// the captured pages of tests/testdata/protobuf) is read as a NodeList or a
+// PodList, whole or masked, and as an error's Status: no crash, no leak,
+// no read past the input.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -10,6 +13,7 @@
 #include <boost/json.hpp>
 
 #include "kube/list_reader.h"
+#include "kube/protobuf.h"
 
 namespace json = boost::json;
 
@@ -18,6 +22,27 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view all(reinterpret_cast<const char*>(data) + 1, size - 1);
   const size_t cut = data[0] % (all.size() + 1);
   static const kube::FieldMask mask = kube::FieldMask::Of({"metadata.name", "spec.containers.resources", "status"});
+  if (all.starts_with(kube::kProtoMagic.substr(0, 1))) {
+    static const kube::FieldMask proto_mask = kube::FieldMask::Of(
+        {"metadata.name", "metadata.labels", "spec.taints.key", "spec.containers.resources", "spec.initContainers.name",
+         "spec.overhead", "spec.unschedulable", "status.allocatable", "status.phase", "status.conditions.type"});
+    const kube::ProtoList* list = kube::ProtoListAt(data[0] & 1 ? "/api/v1/nodes" : "/api/v1/pods");
+    kube::ListReader r(
+        &proto_mask,
+        [&](json::object& o) {
+          // Only what the mask keeps, whatever the bytes said.
+          for (const auto& kv : o) {
+            if (!proto_mask.fields.contains(kv.key()) || !kv.value().is_object()) __builtin_trap();
+          }
+          return kube::Status::Ok();
+        },
+        list);
+    kube::Status s = r.Feed(all.substr(0, cut));
+    if (s.ok()) s = r.Feed(all.substr(cut));
+    if (s.ok()) (void)r.Finish();
+    (void)kube::DecodeProtoStatus(all);
+    return 0;
+  }
   std::vector<json::object> whole, masked;
   for (const kube::FieldMask* m : {static_cast<const kube::FieldMask*>(nullptr), &mask}) {
     auto& out = m ? masked : whole;
