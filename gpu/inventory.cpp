@@ -1,9 +1,8 @@
 #include "gpu/inventory.h"
 
+#include <algorithm>
 #include <charconv>
 #include <limits>
-
-#include <algorithm>
 
 #include <boost/json.hpp>
 
@@ -219,7 +218,8 @@ void InventoryBuilder::AddNode(const json::object& node) {
       if (c.is_object() && Str(&c.as_object(), "type") == "Ready") n.ready = Str(&c.as_object(), "status") == "True";
     }
   }
-  nodes_[n.name] = std::move(n);
+  if (!nodes_.empty() && !(nodes_.back().name < n.name)) sorted_ = false;
+  nodes_.push_back(std::move(n));
 }
 
 void InventoryBuilder::AddPod(const json::object& pod) {
@@ -234,18 +234,29 @@ void InventoryBuilder::AddPod(const json::object& pod) {
 }
 
 std::vector<NodeGpus> InventoryBuilder::Finish() {
-  std::vector<NodeGpus> out;
-  out.reserve(nodes_.size());
-  while (!nodes_.empty()) {
-    auto entry = nodes_.extract(nodes_.begin());
-    NodeGpus& n = entry.mapped();
-    if (auto it = requested_.find(entry.key()); it != requested_.end()) {
-      for (auto& r : n.resources) {
-        if (auto q = it->second.find(r.name); q != it->second.end()) r.requested = q->second.Value();
+  std::vector<NodeGpus> out = std::move(nodes_);
+  nodes_.clear();
+  if (!sorted_) {
+    // Name order; of a name added twice, the last record stays.
+    std::stable_sort(out.begin(), out.end(), [](const NodeGpus& a, const NodeGpus& b) { return a.name < b.name; });
+    size_t kept = 0;
+    for (size_t i = 0; i < out.size(); ++i) {
+      if (kept > 0 && out[kept - 1].name == out[i].name) {
+        out[kept - 1] = std::move(out[i]);
+      } else {
+        if (kept != i) out[kept] = std::move(out[i]);
+        ++kept;
       }
-      requested_.erase(it);
     }
-    out.push_back(std::move(n));
+    out.resize(kept);
+    sorted_ = true;
+  }
+  for (NodeGpus& n : out) {
+    auto it = requested_.find(n.name);
+    if (it == requested_.end()) continue;
+    for (auto& r : n.resources) {
+      if (auto q = it->second.find(r.name); q != it->second.end()) r.requested = q->second.Value();
+    }
   }
   requested_.clear();
   return out;

@@ -78,13 +78,17 @@ class InventoryBuilder {
   // Counts the pod against its node when it is bound and neither Succeeded
   // nor Failed; other pods are ignored.
   void AddPod(const boost::json::object& pod);
-  // The nodes in name order; pods on nodes never added are dropped. Moves
-  // each record out as it goes, so the builder's memory and the result's
-  // are not both held whole; the builder is empty after.
+  // The nodes in name order (a node added twice: its last record); pods on
+  // nodes never added are dropped. The records are handed out, not copied:
+  // the builder is empty after.
   std::vector<NodeGpus> Finish();
 
  private:
-  std::map<std::string, NodeGpus> nodes_;
+  // In the order added: the API server lists nodes in name order, so this
+  // is usually sorted already, and no per-node index is kept (its memory
+  // would grow with the nodes, as the records' does).
+  std::vector<NodeGpus> nodes_;
+  bool sorted_ = true;
   std::map<std::string, std::map<std::string, kube::Quantity>> requested_;  // node -> resource -> sum
 };
 

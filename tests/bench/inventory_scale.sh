@@ -5,12 +5,16 @@
 # nodes with PODS/5 pods bound to them, measures, grows the cluster to NODES
 # and PODS, and measures again. Each time, in the same run:
 #   floor       tests/bench/floor_client.py: a minimal keep-alive reader of
-#               the very pages kubectl-lm asks for, throwing the bytes away
+#               the very pages kubectl-lm asks for (protobuf), throwing the
+#               bytes away
+#   floor-json  the same reader asking for the same lists as JSON, as
+#               kubectl get does (and kubectl-lm did before it read protobuf)
 #   nodes       kubectl lm nodes (the table)
 #   nodes-json  kubectl lm nodes -o json
-# three runs each, alternating, medians of wall time, CPU (user + system)
-# and peak RSS, and the ratios to the floor; then kubectl get nodes -o json
-# and kubectl get pods -A -o json once each.
+# three runs each, alternating, medians of wall time, CPU (user + system),
+# peak RSS and the API server's CPU during the run, and the ratios to both
+# floors; then kubectl get nodes -o json and kubectl get pods -A -o json
+# once each.
 #
 #   tests/bench/inventory_scale.sh BUILD_DIR [NODES [PODS]]   (default 5000 50000)
 #
@@ -85,38 +89,48 @@ PY
 }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-# once LABEL COMMAND...: one run, "wall cpu rss_kib" appended to $T/LABEL.
+APISERVER=$(pgrep -f "kube-apiserver .*clusters/$KUBECTL_LM_CLUSTER/" | head -1)
+[ -n "$APISERVER" ] || { echo "bench: no kube-apiserver process of $KUBECTL_LM_CLUSTER found" >&2; exit 1; }
+TICKS=$(getconf CLK_TCK)
+server_ticks() { awk '{ print $14 + $15 }' "/proc/$APISERVER/stat"; }
+# once LABEL COMMAND...: one run, "wall cpu rss_kib server_cpu" appended to
+# $T/LABEL (server_cpu: the API server's user + system CPU meanwhile).
 once() {
-  local label=$1
+  local label=$1 before
   shift
+  before=$(server_ticks)
   /usr/bin/time -f "%e %U %S %M" -o "$T/time" "$@" > "$T/out" 2>/dev/null
   read -r wall user sys rss < "$T/time"
-  echo "$wall $(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }') $rss" >> "$T/$label"
+  echo "$wall $(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }') $rss" \
+    "$(awk -v a="$before" -v b="$(server_ticks)" -v t="$TICKS" 'BEGIN { printf "%.2f", (b - a) / t }')" >> "$T/$label"
 }
 col() { awk -v c="$2" '{ print $c }' "$T/$1" | median; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
-# measure SIZE: three alternating runs of the floor and ours, then kubectl.
+# measure SIZE: three alternating runs of the floors and ours, then kubectl.
 measure() {
-  rm -f "$T"/floor "$T"/nodes "$T"/nodes-json "$T"/kubectl-*
+  rm -f "$T"/floor "$T"/floor-json "$T"/nodes "$T"/nodes-json "$T"/kubectl-*
   for _ in 1 2 3; do
-    once floor python3 "$HERE/floor_client.py" "$T/config.json"
+    once floor python3 "$HERE/floor_client.py" "$T/config.json" protobuf
     once nodes kubectl-lm nodes
+    once floor-json python3 "$HERE/floor_client.py" "$T/config.json" json
     once nodes-json kubectl-lm nodes -o json
   done
   once kubectl-nodes kubectl get nodes -o json
   once kubectl-pods kubectl get pods -A -o json
-  local fw fc label
-  fw=$(col floor 1) fc=$(col floor 2)
-  echo "$1 (medians of 3; ratios to the floor)"
-  printf '  %-30s %8s %8s %9s %10s %10s\n' "" "wall s" "CPU s" "RSS MiB" "wall/floor" "CPU/floor"
-  for label in floor nodes nodes-json kubectl-nodes kubectl-pods; do
-    printf '  %-30s %8s %8s %9s %10s %10s\n' "$label" "$(col $label 1)" "$(col $label 2)" \
-      "$(( $(col $label 3) / 1024 ))" "$(ratio "$(col $label 1)" "$fw")" "$(ratio "$(col $label 2)" "$fc")"
+  local fw fc jw jc label
+  fw=$(col floor 1) fc=$(col floor 2) jw=$(col floor-json 1) jc=$(col floor-json 2)
+  echo "$1 (medians of 3; ratios to the floor, protobuf, and to floor-json)"
+  printf '  %-14s %7s %6s %8s %11s %11s %10s %10s %10s\n' "" "wall s" "CPU s" "RSS MiB" "server CPU" \
+    "wall/floor" "CPU/floor" "wall/json" "CPU/json"
+  for label in floor floor-json nodes nodes-json kubectl-nodes kubectl-pods; do
+    printf '  %-14s %7s %6s %8s %11s %11s %10s %10s %10s\n' "$label" "$(col $label 1)" "$(col $label 2)" \
+      "$(( $(col $label 3) / 1024 ))" "$(col $label 4)" "$(ratio "$(col $label 1)" "$fw")" \
+      "$(ratio "$(col $label 2)" "$fc")" "$(ratio "$(col $label 1)" "$jw")" "$(ratio "$(col $label 2)" "$jc")"
   done
   col nodes-json 3 > "$T/json-rss-$2"
 }
 kubectl config view --raw --minify -o json > "$T/config.json"
-echo "bench: floor = tests/bench/floor_client.py; $(nproc) cores; $(date -u +%F)"
+echo "bench: floor = tests/bench/floor_client.py; API server pid $APISERVER; $(nproc) cores; $(date -u +%F)"
 small_nodes=$((NODES / 5)) small_pods=$((PODS / 5))
 create 0 "$small_nodes" 0 "$small_pods"
 measure "$small_nodes nodes, $small_pods pods" small

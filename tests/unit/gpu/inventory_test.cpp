@@ -46,6 +46,28 @@ BOOST_AUTO_TEST_CASE(reads_gfd_labels_and_allocatable) {
   BOOST_CHECK_EQUAL(Find(inv, "gpu-l4-0").driver_version, "550.90.07");
 }
 
+BOOST_AUTO_TEST_CASE(nodes_come_out_in_name_order_and_a_node_added_twice_keeps_its_last_record) {
+  auto node = [](const std::string& name, const std::string& gpus) {
+    return json::parse(R"({"metadata":{"name":")" + name + R"("},"status":{"allocatable":{"nvidia.com/gpu":")" + gpus +
+                       R"("}}})").as_object();
+  };
+  InventoryBuilder b;
+  b.AddNode(node("gpu-b", "1"));
+  b.AddNode(node("gpu-a", "2"));
+  b.AddNode(node("gpu-c", "3"));
+  b.AddNode(node("gpu-b", "4"));  // a page read again after an expired continue token
+  b.AddPod(json::parse(R"({"spec":{"nodeName":"gpu-b","containers":[{"resources":{"limits":{"nvidia.com/gpu":"3"}}}]}})")
+               .as_object());
+  auto inv = b.Finish();
+  BOOST_REQUIRE_EQUAL(inv.size(), 3u);
+  BOOST_CHECK_EQUAL(inv[0].name, "gpu-a");
+  BOOST_CHECK_EQUAL(inv[1].name, "gpu-b");
+  BOOST_CHECK_EQUAL(inv[1].allocatable(), 4);
+  BOOST_CHECK_EQUAL(inv[1].requested(), 3);
+  BOOST_CHECK_EQUAL(inv[2].name, "gpu-c");
+  BOOST_CHECK(b.Finish().empty());
+}
+
 BOOST_AUTO_TEST_CASE(falls_back_to_instance_type_then_unknown) {
   auto nodes = fixtures::Nodes();
   auto inv = Build(nodes);
