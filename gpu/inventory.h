@@ -14,12 +14,13 @@
 #include <boost/json/object.hpp>
 
 #include "gpu/compute.h"
+#include "gpu/interned.h"
 #include "kube/quantity.h"
 
 namespace gpu {
 
 struct Taint {
-  std::string key, value, effect;
+  Interned key, value, effect;
   std::string ToString() const { return key + (value.empty() ? "" : "=" + value) + ":" + effect; }
 };
 
@@ -43,12 +44,12 @@ enum class MemorySource { kLabel, kInstanceType, kUnknown };
 
 struct NodeGpus {
   std::string name;
-  std::string product;                 // "" = unknown
-  std::string family;
+  Interned product;                    // "" = unknown
+  Interned family;
   std::optional<long long> memory_mib;  // per whole GPU
   MemorySource memory_source = MemorySource::kUnknown;
-  std::string instance_type;
-  std::string driver_version;          // e.g. "550.127.05", or the major alone
+  Interned instance_type;
+  Interned driver_version;             // e.g. "550.127.05", or the major alone
   std::optional<ComputeCapability> compute;
   ComputeSource compute_source = ComputeSource::kUnknown;
   std::vector<GpuResource> resources;  // sorted by name; empty for a CPU node

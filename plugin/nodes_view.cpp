@@ -54,8 +54,8 @@ const char* ComputeSourceText(gpu::ComputeSource s) {
 json::object NodeToJson(const gpu::NodeGpus& n) {
   json::object o;
   o["name"] = n.name;
-  o["product"] = n.product.empty() ? json::value(nullptr) : json::value(n.product);
-  o["family"] = n.family.empty() ? json::value(nullptr) : json::value(n.family);
+  o["product"] = n.product.empty() ? json::value(nullptr) : json::value(n.product.str());
+  o["family"] = n.family.empty() ? json::value(nullptr) : json::value(n.family.str());
   o["memoryMiB"] = n.memory_mib ? json::value(*n.memory_mib) : json::value(nullptr);
   o["memorySource"] = SourceText(n.memory_source);
   o["allocatable"] = n.allocatable();
@@ -63,8 +63,8 @@ json::object NodeToJson(const gpu::NodeGpus& n) {
   o["free"] = n.free();
   o["ready"] = n.ready;
   o["schedulable"] = !n.unschedulable;
-  o["instanceType"] = n.instance_type.empty() ? json::value(nullptr) : json::value(n.instance_type);
-  o["driverVersion"] = n.driver_version.empty() ? json::value(nullptr) : json::value(n.driver_version);
+  o["instanceType"] = n.instance_type.empty() ? json::value(nullptr) : json::value(n.instance_type.str());
+  o["driverVersion"] = n.driver_version.empty() ? json::value(nullptr) : json::value(n.driver_version.str());
   o["computeCapability"] = n.compute ? json::value(n.compute->ToString()) : json::value(nullptr);
   o["computeCapabilitySource"] = ComputeSourceText(n.compute_source);
   json::array resources;
@@ -77,7 +77,7 @@ json::object NodeToJson(const gpu::NodeGpus& n) {
   o["resources"] = std::move(resources);
   json::array taints;
   for (const auto& t : n.taints) {
-    taints.push_back({{"key", t.key}, {"value", t.value}, {"effect", t.effect},
+    taints.push_back({{"key", t.key.str()}, {"value", t.value.str()}, {"effect", t.effect.str()},
                       {"tolerated", gpu::DefaultTolerationsCover(t)}});
   }
   o["taints"] = std::move(taints);

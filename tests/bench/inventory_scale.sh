@@ -88,6 +88,7 @@ PY
   echo "bench: created in $(( $(date +%s) - start ))s" >&2
 }
 
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 APISERVER=$(pgrep -f "kube-apiserver .*clusters/$KUBECTL_LM_CLUSTER/" | head -1)
 [ -n "$APISERVER" ] || { echo "bench: no kube-apiserver process of $KUBECTL_LM_CLUSTER found" >&2; exit 1; }
@@ -124,7 +125,7 @@ measure() {
     "wall/floor" "CPU/floor" "wall/json" "CPU/json"
   for label in floor floor-json nodes nodes-json kubectl-nodes kubectl-pods; do
     printf '  %-14s %7s %6s %8s %11s %11s %10s %10s %10s\n' "$label" "$(col $label 1)" "$(col $label 2)" \
-      "$(( $(col $label 3) / 1024 ))" "$(col $label 4)" "$(ratio "$(col $label 1)" "$fw")" \
+      "$(mib "$(col $label 3)")" "$(col $label 4)" "$(ratio "$(col $label 1)" "$fw")" \
       "$(ratio "$(col $label 2)" "$fc")" "$(ratio "$(col $label 1)" "$jw")" "$(ratio "$(col $label 2)" "$jc")"
   done
   col nodes-json 3 > "$T/json-rss-$2"
@@ -136,7 +137,9 @@ create 0 "$small_nodes" 0 "$small_pods"
 measure "$small_nodes nodes, $small_pods pods" small
 create "$small_nodes" "$NODES" "$small_pods" "$PODS"
 measure "$NODES nodes, $PODS pods" large
-echo "nodes -o json peak RSS: $(( $(cat "$T/json-rss-small") / 1024 )) MiB at $small_nodes nodes, $(( $(cat "$T/json-rss-large") / 1024 )) MiB at $NODES (difference $(( ($(cat "$T/json-rss-large") - $(cat "$T/json-rss-small")) / 1024 )) MiB)"
+small_rss=$(cat "$T/json-rss-small") large_rss=$(cat "$T/json-rss-large")
+echo "nodes -o json peak RSS: $(mib "$small_rss") MiB at $small_nodes nodes, $(mib "$large_rss") MiB at $NODES" \
+  "(difference $(mib $((large_rss - small_rss))) MiB)"
 if [ -n "${STATIC_BIN:-}" ]; then
   : > "$T/glibc" && : > "$T/static" && : > "$T/glibc-v" && : > "$T/static-v"
   for _ in 1 2 3; do
