@@ -1,5 +1,8 @@
 #include "kube/protobuf.h"
 
+#include <memory>
+#include <vector>
+
 #include <boost/json/array.hpp>
 #include <boost/json/string.hpp>
 
@@ -24,7 +27,12 @@ struct Field {
   std::string_view bytes;  // wire 1, 2, 5: the payload
 };
 
-Got Varint(std::string_view d, size_t* pos, uint64_t* v) {
+inline Got Varint(std::string_view d, size_t* pos, uint64_t* v) {
+  // Most varints (tags, short lengths) are one byte.
+  if (*pos < d.size() && static_cast<unsigned char>(d[*pos]) < 0x80) {
+    *v = static_cast<unsigned char>(d[(*pos)++]);
+    return Got::kOk;
+  }
   uint64_t r = 0;
   for (size_t i = 0; i < 10; ++i) {
     if (*pos + i >= d.size()) return Got::kMore;
@@ -79,13 +87,6 @@ Got NextField(std::string_view d, size_t* pos, Field* f) {
 Status Malformed() { return Status(Kind::kServer, "the server sent a protobuf body that is malformed"); }
 Status NotText() { return Status(Kind::kServer, "the server sent text that is not UTF-8"); }
 
-const ProtoField* FieldNumbered(const ProtoMessage& m, uint32_t number) {
-  for (const ProtoField& f : m.fields) {
-    if (static_cast<uint32_t>(f.number) == number) return &f;
-  }
-  return nullptr;
-}
-
 // Whether `mask` keeps the field named `name`, and the mask below it (null:
 // all of it), as the JSON reader decides.
 bool Kept(const FieldMask* mask, std::string_view name, const FieldMask** child) {
@@ -130,16 +131,47 @@ Status MapEntry(std::string_view bytes, bool quantity, json::object& out) {
   return Status::Ok();
 }
 
-// Decodes `bytes`, a message of type `schema`, into `out`: the fields
-// `mask` keeps, as Go's JSON encoding would write them.
-Status DecodeMessage(std::string_view bytes, const ProtoMessage& schema, const FieldMask* mask, json::object& out) {
+}  // namespace
+
+// A schema and a mask made into one table per message, indexed by field
+// number: what to do with each field is one lookup, not a search of the
+// schema and of the mask's names for every field of every item.
+struct ProtoPlan {
+  struct Step {
+    const ProtoField* field = nullptr;  // null: skipped
+    const ProtoPlan* child = nullptr;   // kMessage, kMessages
+  };
+  std::vector<Step> by_number;
+  std::vector<std::unique_ptr<ProtoPlan>> children;
+
+  ProtoPlan(const ProtoMessage& schema, const FieldMask* mask) {
+    for (const ProtoField& f : schema.fields) {
+      const FieldMask* child;
+      if (!Kept(mask, f.name, &child)) continue;
+      if (by_number.size() <= static_cast<size_t>(f.number)) by_number.resize(f.number + 1);
+      Step& step = by_number[f.number];
+      step.field = &f;
+      if (f.kind == ProtoKind::kMessage || f.kind == ProtoKind::kMessages) {
+        children.push_back(std::make_unique<ProtoPlan>(*f.message, child));
+        step.child = children.back().get();
+      }
+    }
+  }
+};
+
+namespace {
+
+// Decodes `bytes` by `plan` into `out`: the fields it keeps, as Go's JSON
+// encoding would write them.
+Status DecodeMessage(std::string_view bytes, const ProtoPlan& plan, json::object& out) {
   size_t pos = 0;
   while (pos < bytes.size()) {
     Field f;
     if (NextField(bytes, &pos, &f) != Got::kOk) return Malformed();
-    const ProtoField* pf = FieldNumbered(schema, f.number);
-    const FieldMask* child;
-    if (pf == nullptr || !Kept(mask, pf->name, &child)) continue;
+    if (f.number >= plan.by_number.size()) continue;
+    const ProtoPlan::Step& step = plan.by_number[f.number];
+    const ProtoField* pf = step.field;
+    if (pf == nullptr) continue;
     const bool scalar = pf->kind == ProtoKind::kBool || pf->kind == ProtoKind::kInt64;
     if (f.wire != (scalar ? 0 : 2)) return Malformed();
     switch (pf->kind) {
@@ -170,12 +202,12 @@ Status DecodeMessage(std::string_view bytes, const ProtoMessage& schema, const F
       case ProtoKind::kMessage: {
         json::value& slot = out[pf->name];
         if (!slot.is_object()) slot = json::object();
-        if (Status s = DecodeMessage(f.bytes, *pf->message, child, slot.get_object()); !s.ok()) return s;
+        if (Status s = DecodeMessage(f.bytes, *step.child, slot.get_object()); !s.ok()) return s;
         break;
       }
       case ProtoKind::kMessages: {
         json::object item;
-        if (Status s = DecodeMessage(f.bytes, *pf->message, child, item); !s.ok()) return s;
+        if (Status s = DecodeMessage(f.bytes, *step.child, item); !s.ok()) return s;
         json::value& slot = out[pf->name];
         if (!slot.is_array()) slot = json::array();
         slot.get_array().push_back(std::move(item));
@@ -271,15 +303,18 @@ std::optional<json::object> DecodeProtoStatus(std::string_view body) {
     if (f.number == 3 && f.wire == 2 && !f.bytes.empty()) return std::nullopt;  // compressed
   }
   if (kind != "Status") return std::nullopt;
+  static const ProtoPlan plan(kStatus, nullptr);
   json::object out;
-  if (!DecodeMessage(raw, kStatus, nullptr, out).ok()) return std::nullopt;
+  if (!DecodeMessage(raw, plan, out).ok()) return std::nullopt;
   out["kind"] = "Status";
   return out;
 }
 
 ProtoListReader::ProtoListReader(const ProtoList& list, const FieldMask* mask,
                                  std::function<Status(json::object&)> each)
-    : list_(list), mask_(mask), each_(std::move(each)) {}
+    : list_(list), plan_(std::make_unique<ProtoPlan>(*list.item, mask)), each_(std::move(each)) {}
+
+ProtoListReader::~ProtoListReader() = default;
 
 Status ProtoListReader::Feed(std::string_view bytes) {
   if (!failure_.ok()) return failure_;
@@ -390,7 +425,7 @@ ProtoListReader::Step ProtoListReader::InRaw(std::string_view data, size_t* pos)
     }
   } else if (f.number == 2) {
     json::object item;
-    Status s = DecodeMessage(f.bytes, *list_.item, mask_, item);
+    Status s = DecodeMessage(f.bytes, *plan_, item);
     if (s.ok()) s = each_(item);
     if (!s.ok()) {
       failure_ = std::move(s);

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -20,6 +21,7 @@
 namespace kube {
 
 struct FieldMask;
+struct ProtoPlan;
 
 // The four bytes before every protobuf body.
 inline constexpr std::string_view kProtoMagic{"k8s\0", 4};
@@ -82,6 +84,8 @@ std::optional<boost::json::object> DecodeProtoStatus(std::string_view body);
 class ProtoListReader {
  public:
   ProtoListReader(const ProtoList& list, const FieldMask* mask, std::function<Status(boost::json::object&)> each);
+  ~ProtoListReader();
+  ProtoListReader(ProtoListReader&&) = default;
   // The next bytes: `each`'s error, or one for a body that is not this list.
   Status Feed(std::string_view bytes);
   // After the last bytes: an error when the body ended early.
@@ -97,7 +101,7 @@ class ProtoListReader {
   Step InRaw(std::string_view data, size_t* used);
 
   ProtoList list_;
-  const FieldMask* mask_;
+  std::unique_ptr<ProtoPlan> plan_;
   std::function<Status(boost::json::object&)> each_;
   std::string pending_;  // bytes of a unit not yet whole
   std::string continue_, resource_version_;
