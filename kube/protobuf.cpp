@@ -1,6 +1,7 @@
 #include "kube/protobuf.h"
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include <boost/json/array.hpp>
@@ -82,6 +83,17 @@ Got Payload(std::string_view d, size_t* pos, Field* f) {
 Got NextField(std::string_view d, size_t* pos, Field* f) {
   if (Got g = Header(d, pos, f); g != Got::kOk) return g;
   return Payload(d, pos, f);
+}
+
+// The most bytes of one unit (an item, the list's metadata) held while it
+// arrives. etcd stores objects of at most 1.5 MiB unless told otherwise
+// (--max-request-bytes); a larger claim is a broken or hostile server, and
+// is refused before its bytes come.
+constexpr uint64_t kMaxUnit = 16 << 20;
+
+Status TooLarge() {
+  return Status(Kind::kServer, "the server sent a protobuf object larger than " + std::to_string(kMaxUnit >> 20) +
+                                   " MiB; stopped reading it");
 }
 
 Status Malformed() { return Status(Kind::kServer, "the server sent a protobuf body that is malformed"); }
@@ -384,6 +396,10 @@ ProtoListReader::Step ProtoListReader::Envelope(std::string_view data, size_t* p
     raw_left_ = f.value;
     return Step::kDone;
   }
+  if (f.wire == 2 && f.value > kMaxUnit) {
+    failure_ = TooLarge();
+    return Step::kBad;
+  }
   g = Payload(data, pos, &f);
   if (g != Got::kOk) return g == Got::kMore ? Step::kMore : Step::kBad;
   if (f.number == 1 && f.wire == 2) {
@@ -410,6 +426,10 @@ ProtoListReader::Step ProtoListReader::InRaw(std::string_view data, size_t* pos)
   if (g == Got::kBad) return Step::kBad;
   if (g == Got::kMore) return data.size() - start >= raw_left_ ? Step::kBad : Step::kMore;
   if ((*pos - start) + (f.wire == 0 ? 0 : f.value) > raw_left_) return Step::kBad;
+  if (f.wire == 2 && f.value > kMaxUnit) {
+    failure_ = TooLarge();
+    return Step::kBad;
+  }
   if (Payload(data, pos, &f) == Got::kMore) return Step::kMore;
   raw_left_ -= *pos - start;
   if (f.wire != 2) return Step::kDone;

@@ -36,10 +36,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def stream(self, code, total, head=b"", fill=b" "):
+    def stream(self, code, total, head=b"", fill=b" ", content_type="application/json"):
         """`total` bytes, generated as they are sent: the server holds none of them."""
         self.send_response(code)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(total))
         self.end_headers()
         chunk = fill * (1 << 20)
@@ -60,6 +60,19 @@ class Handler(http.server.BaseHTTPRequestHandler):
         rest = "/" + path.split("/", 2)[2] if path.count("/") > 1 else path
         if mode == "huge" and rest == "/api/v1/nodes":
             return self.stream(200, 2 * GIB, b'{"kind":"NodeList","items":[], "pad": "', b"x")
+        if mode == "huge-protobuf" and rest == "/api/v1/nodes":
+            # "k8s\0", a runtime.Unknown whose raw NodeList holds one item
+            # that says it is 2 GiB long.
+            def varint(v):
+                out = b""
+                while v > 0x7F:
+                    out += bytes([(v & 0x7F) | 0x80])
+                    v >>= 7
+                return out + bytes([v])
+            item = 2 * GIB - 64
+            head = (b"k8s\x00" + b"\x0a\x0e\x0a\x02v1\x12\x08NodeList" + b"\x12" + varint(item + 8) +
+                    b"\x12" + varint(item))
+            return self.stream(200, 2 * GIB, head, b"x", "application/vnd.kubernetes.protobuf")
         if mode == "huge-error" and rest == "/api/v1/nodes":
             return self.stream(500, 2 * GIB, b'{"kind":"Status","message":"', b"x")
         if mode == "slow-down" and rest == "/api/v1/nodes":

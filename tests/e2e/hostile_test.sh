@@ -36,6 +36,14 @@ no_crash
 [ "$RSS_MIB" -lt 256 ] || fail "peak RSS $RSS_MIB MiB for a 2 GiB body"
 echo "  2 GiB body: refused in ${WALL}s, peak RSS ${RSS_MIB} MiB"
 
+test_case "a protobuf item that says it is 2 GiB is refused at once"
+lm huge-protobuf nodes
+expect_rc 1
+expect_err_contains "larger than 16 MiB"
+no_crash
+[ "$RSS_MIB" -lt 64 ] || fail "peak RSS $RSS_MIB MiB for a 2 GiB protobuf item"
+echo "  2 GiB protobuf item: refused in ${WALL}s, peak RSS ${RSS_MIB} MiB"
+
 test_case "a 2 GiB error answer is cut to 64 KiB, in bounded memory"
 lm huge-error nodes
 expect_rc 1

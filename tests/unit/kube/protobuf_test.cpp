@@ -181,6 +181,11 @@ BOOST_AUTO_TEST_CASE(bodies_cut_or_corrupted_are_refused) {
   // An item longer than the list that holds it.
   Read overlong = ReadIn(ListBody("NodeList", Varint(2 << 3 | 2) + Varint(100) + "xx"), 4096, &kNodeMask, nodes);
   BOOST_CHECK_EQUAL(overlong.status.message(), "the server sent a protobuf body that is malformed");
+  // An item that says it is 2 GiB: refused at its header, nothing held.
+  const std::string huge_header = std::string(kube::kProtoMagic) + Len(1, Len(2, "NodeList")) + Varint(2 << 3 | 2) +
+                                  Varint(uint64_t(2) << 30) + Varint(2 << 3 | 2) + Varint((uint64_t(2) << 30) - 10);
+  BOOST_CHECK_EQUAL(ReadIn(huge_header, 7, &kNodeMask, nodes).status.message(),
+                    "the server sent a protobuf object larger than 16 MiB; stopped reading it");
   // A kept string that is not UTF-8; the same bytes where nothing reads them pass.
   const std::string bad_name = ListBody("NodeList", Len(2, Len(1, Len(1, "gpu-\xff"))));
   BOOST_CHECK_EQUAL(ReadIn(bad_name, 3, &kNodeMask, nodes).status.message(), "the server sent text that is not UTF-8");
