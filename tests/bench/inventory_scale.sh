@@ -9,6 +9,10 @@
 #               bytes away
 #   floor-json  the same reader asking for the same lists as JSON, as
 #               kubectl get does (and kubectl-lm did before it read protobuf)
+#   floor-curl  curl (C, libcurl and OpenSSL) reading the same two lists
+#               as protobuf unpaged, one answer each on one connection: the
+#               CPU that receiving those bytes costs a client that does
+#               nothing else
 #   nodes       kubectl lm nodes (the table)
 #   nodes-json  kubectl lm nodes -o json
 # three runs each, alternating, medians of wall time, CPU (user + system),
@@ -109,11 +113,14 @@ col() { awk -v c="$2" '{ print $c }' "$T/$1" | median; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 # measure SIZE: three alternating runs of the floors and ours, then kubectl.
 measure() {
-  rm -f "$T"/floor "$T"/floor-json "$T"/nodes "$T"/nodes-json "$T"/kubectl-*
+  rm -f "$T"/floor "$T"/floor-json "$T"/floor-curl "$T"/nodes "$T"/nodes-json "$T"/kubectl-*
   for _ in 1 2 3; do
     once floor python3 "$HERE/floor_client.py" "$T/config.json" protobuf
     once nodes kubectl-lm nodes
     once floor-json python3 "$HERE/floor_client.py" "$T/config.json" json
+    once floor-curl curl -sS --http1.1 --cacert "$CA" --cert "$CERT" --key "$KEY" \
+      -H "Accept: application/vnd.kubernetes.protobuf" -o /dev/null "$SERVER/api/v1/nodes" \
+      -o /dev/null "$SERVER/api/v1/pods?fieldSelector=spec.nodeName%21%3D%2Cstatus.phase%21%3DSucceeded%2Cstatus.phase%21%3DFailed"
     once nodes-json kubectl-lm nodes -o json
   done
   once kubectl-nodes kubectl get nodes -o json
@@ -123,7 +130,7 @@ measure() {
   echo "$1 (medians of 3; ratios to the floor, protobuf, and to floor-json)"
   printf '  %-14s %7s %6s %8s %11s %11s %10s %10s %10s\n' "" "wall s" "CPU s" "RSS MiB" "server CPU" \
     "wall/floor" "CPU/floor" "wall/json" "CPU/json"
-  for label in floor floor-json nodes nodes-json kubectl-nodes kubectl-pods; do
+  for label in floor floor-json floor-curl nodes nodes-json kubectl-nodes kubectl-pods; do
     printf '  %-14s %7s %6s %8s %11s %11s %10s %10s %10s\n' "$label" "$(col $label 1)" "$(col $label 2)" \
       "$(mib "$(col $label 3)")" "$(col $label 4)" "$(ratio "$(col $label 1)" "$fw")" \
       "$(ratio "$(col $label 2)" "$fc")" "$(ratio "$(col $label 1)" "$jw")" "$(ratio "$(col $label 2)" "$jc")"
@@ -131,6 +138,19 @@ measure() {
   col nodes-json 3 > "$T/json-rss-$2"
 }
 kubectl config view --raw --minify -o json > "$T/config.json"
+read -r SERVER CA CERT KEY < <(python3 - "$T" <<'PY'
+import base64, json, os, sys
+c = json.load(open(sys.argv[1] + "/config.json"))
+cluster, user = c["clusters"][0]["cluster"], c["users"][0]["user"]
+def path(entry, field):
+    if entry.get(field + "-data"):
+        p = os.path.join(sys.argv[1], field)
+        open(p, "wb").write(base64.b64decode(entry[field + "-data"]))
+        return p
+    return entry[field]
+print(cluster["server"], path(cluster, "certificate-authority"), path(user, "client-certificate"), path(user, "client-key"))
+PY
+)
 echo "bench: floor = tests/bench/floor_client.py; API server pid $APISERVER; $(nproc) cores; $(date -u +%F)"
 small_nodes=$((NODES / 5)) small_pods=$((PODS / 5))
 create 0 "$small_nodes" 0 "$small_pods"
