@@ -391,7 +391,9 @@ ProtoListReader::Step ProtoListReader::Envelope(std::string_view data, size_t* p
   Got g = Header(data, pos, &f);
   if (g != Got::kOk) return g == Got::kMore ? Step::kMore : Step::kBad;
   if (f.number == 2 && f.wire == 2) {
-    if (raw_seen_) return Step::kBad;
+    // The kind comes first (the API server writes typeMeta before raw):
+    // items are never read by a schema their list was not checked against.
+    if (raw_seen_ || !kind_checked_) return Step::kBad;
     raw_seen_ = in_raw_ = true;
     raw_left_ = f.value;
     return Step::kDone;
@@ -409,6 +411,7 @@ ProtoListReader::Step ProtoListReader::Envelope(std::string_view data, size_t* p
                                            " was asked for");
       return Step::kBad;
     }
+    kind_checked_ = true;
   }
   if (f.number == 3 && f.wire == 2 && !f.bytes.empty()) {
     failure_ = Status(Kind::kServer, "the server sent a protobuf list encoded as " + Printable(f.bytes) +

@@ -106,7 +106,7 @@ class ProtoListReader {
   std::string pending_;  // bytes of a unit not yet whole
   std::string continue_, resource_version_;
   Status failure_;
-  bool magic_ = false, in_raw_ = false, raw_seen_ = false;
+  bool magic_ = false, kind_checked_ = false, in_raw_ = false, raw_seen_ = false;
   uint64_t raw_left_ = 0;
 };
 

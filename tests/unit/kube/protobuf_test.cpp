@@ -175,6 +175,10 @@ BOOST_AUTO_TEST_CASE(bodies_cut_or_corrupted_are_refused) {
   Read pods_as_nodes = ReadIn(Captured("pods.pb"), 4096, &kNodeMask, nodes);
   BOOST_CHECK_EQUAL(pods_as_nodes.status.message(), "the server sent a PodList where a NodeList was asked for");
   BOOST_CHECK(pods_as_nodes.items.empty());
+  // A list whose kind is not said before its items.
+  const std::string no_kind = std::string(kube::kProtoMagic) + Len(2, Len(2, Len(1, Len(1, "gpu-0"))));
+  BOOST_CHECK_EQUAL(ReadIn(no_kind, 4096, &kNodeMask, nodes).status.message(),
+                    "the server sent a protobuf body that is malformed");
   // Compressed inside the envelope.
   Read gzip = ReadIn(ListBody("NodeList", "", "gzip"), 4096, &kNodeMask, nodes);
   BOOST_CHECK_EQUAL(gzip.status.message(), "the server sent a protobuf list encoded as gzip, which kubectl-lm does not read");
