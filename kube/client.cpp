@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -328,6 +329,8 @@ Result<std::string> Client::List(const std::string& path, const ListOptions& opt
   // answers with it, and the reader takes either.
   const ProtoList* proto = options.fields != nullptr ? ProtoListAt(path) : nullptr;
   if (proto != nullptr && !ProtoCovers(*proto->item, *options.fields)) proto = nullptr;
+  std::optional<ProtoListPlan> plan;
+  if (proto != nullptr) plan.emplace(*proto, options.fields);
   for (int pages = 0;; ++pages) {
     if (pages >= kMaxListPages) {
       return Status(Kind::kServer, "GET " + path + ": still more after " + std::to_string(kMaxListPages) +
@@ -346,7 +349,7 @@ Result<std::string> Client::List(const std::string& path, const ListOptions& opt
           item_status = each(item);
           return item_status;
         },
-        proto);
+        plan ? &*plan : nullptr, options.items_borrowed);
     // Pages are not held, but one is still bounded as a held body is: a
     // server that sends without end is stopped, not read for ever.
     size_t page_bytes = 0;

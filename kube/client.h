@@ -62,6 +62,11 @@ struct ListOptions {
   int limit = 500;  // kubectl's chunk size
   // The fields each item keeps (kube/list_reader.h); null keeps them all.
   const FieldMask* fields = nullptr;
+  // `each` reads each item during its call and keeps nothing of it (moves
+  // and copies of an item or of a value in it would dangle): items may then
+  // be built in scratch memory that the next one reuses, with no allocation
+  // of their own.
+  bool items_borrowed = false;
 };
 
 class Client {

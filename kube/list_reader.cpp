@@ -226,26 +226,26 @@ json::parse_options Options() {
 }
 
 struct ListReader::Impl {
-  Impl(const FieldMask* mask, std::function<Status(json::object&)> each, const ProtoList* proto)
-      : parser(Options(), mask, each), mask(mask), each(std::move(each)), proto(proto) {}
+  Impl(const FieldMask* mask, std::function<Status(json::object&)> each, const ProtoListPlan* proto, bool borrowed)
+      : parser(Options(), mask, each), each(std::move(each)), proto(proto), borrowed(borrowed) {}
   json::basic_parser<Handler> parser;
-  const FieldMask* mask;
   std::function<Status(json::object&)> each;
-  const ProtoList* proto;
+  const ProtoListPlan* proto;
+  bool borrowed;
   bool started = false;
   std::optional<ProtoListReader> proto_reader;  // when the body is protobuf
 };
 
 ListReader::ListReader(const FieldMask* mask, std::function<Status(json::object& item)> each,
-                       const ProtoList* proto)
-    : impl_(std::make_unique<Impl>(mask, std::move(each), proto)) {}
+                       const ProtoListPlan* proto, bool borrowed)
+    : impl_(std::make_unique<Impl>(mask, std::move(each), proto, borrowed)) {}
 ListReader::~ListReader() = default;
 
 Status ListReader::Feed(std::string_view bytes) {
   if (!impl_->started && !bytes.empty()) {
     impl_->started = true;
     if (impl_->proto != nullptr && bytes[0] == kProtoMagic[0]) {
-      impl_->proto_reader.emplace(*impl_->proto, impl_->mask, impl_->each);
+      impl_->proto_reader.emplace(*impl_->proto, impl_->each, impl_->borrowed);
     }
   }
   if (impl_->proto_reader) return impl_->proto_reader->Feed(bytes);

@@ -19,7 +19,7 @@
 
 namespace kube {
 
-struct ProtoList;
+class ProtoListPlan;
 
 // Which fields of an item to keep: a tree of keys; a node marked `all`
 // keeps everything under it. Arrays are transparent: "spec.containers.resources"
@@ -34,11 +34,12 @@ struct FieldMask {
 class ListReader {
  public:
   // `mask` null keeps every field; `each` may stop the reading with an error.
-  // With `proto`, a body in Kubernetes' protobuf encoding (kube/protobuf.h)
-  // is read as that list, with the same items out; the first byte tells
-  // which encoding came ("k8s\0" cannot begin JSON).
+  // With `proto` (made with the same mask), a body in Kubernetes' protobuf
+  // encoding (kube/protobuf.h) is read as that list, with the same items
+  // out; the first byte tells which encoding came ("k8s\0" cannot begin
+  // JSON). `borrowed`: see ListOptions::items_borrowed.
   ListReader(const FieldMask* mask, std::function<Status(boost::json::object& item)> each,
-             const ProtoList* proto = nullptr);
+             const ProtoListPlan* proto = nullptr, bool borrowed = false);
   ~ListReader();
   ListReader(const ListReader&) = delete;
   ListReader& operator=(const ListReader&) = delete;

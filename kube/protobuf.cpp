@@ -5,6 +5,7 @@
 #include <vector>
 
 #include <boost/json/array.hpp>
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/string.hpp>
 
 #include "kube/list_reader.h"
@@ -110,16 +111,18 @@ bool Kept(const FieldMask* mask, std::string_view name, const FieldMask** child)
   return true;
 }
 
-Status Text(std::string_view bytes, json::string* out) {
+// A text field's bytes, as JSON takes them: UTF-8 only. Inserted as a
+// view, so that the value is built in its object's storage.
+Status Text(std::string_view bytes, json::string_view* out) {
   if (!ValidUtf8(bytes)) return NotText();
-  out->assign(bytes.data(), bytes.size());
+  *out = json::string_view(bytes.data(), bytes.size());
   return Status::Ok();
 }
 
 // A map entry: key (1) and value (2); a Quantity value is itself a message
 // whose field 1 is the quantity's canonical string, what its JSON is.
 Status MapEntry(std::string_view bytes, bool quantity, json::object& out) {
-  json::string key, value;
+  json::string_view key, value;
   size_t pos = 0;
   while (pos < bytes.size()) {
     Field f;
@@ -139,7 +142,7 @@ Status MapEntry(std::string_view bytes, bool quantity, json::object& out) {
       }
     }
   }
-  out.insert_or_assign(key, std::move(value));
+  out.insert_or_assign(key, value);
   return Status::Ok();
 }
 
@@ -188,12 +191,12 @@ Status DecodeMessage(std::string_view bytes, const ProtoPlan& plan, json::object
     if (f.wire != (scalar ? 0 : 2)) return Malformed();
     switch (pf->kind) {
       case ProtoKind::kString: {
-        json::string s;
+        json::string_view s;
         if (Status st = Text(f.bytes, &s); !st.ok()) return st;
         if (s.empty() && !pf->keep_empty) {
           out.erase(pf->name);  // the last occurrence wins, as in protobuf
         } else {
-          out.insert_or_assign(pf->name, std::move(s));
+          out.insert_or_assign(pf->name, s);
         }
         break;
       }
@@ -213,30 +216,29 @@ Status DecodeMessage(std::string_view bytes, const ProtoPlan& plan, json::object
         break;
       case ProtoKind::kMessage: {
         json::value& slot = out[pf->name];
-        if (!slot.is_object()) slot = json::object();
+        if (!slot.is_object()) slot.emplace_object();
         if (Status s = DecodeMessage(f.bytes, *step.child, slot.get_object()); !s.ok()) return s;
         break;
       }
       case ProtoKind::kMessages: {
-        json::object item;
-        if (Status s = DecodeMessage(f.bytes, *step.child, item); !s.ok()) return s;
         json::value& slot = out[pf->name];
-        if (!slot.is_array()) slot = json::array();
-        slot.get_array().push_back(std::move(item));
+        if (!slot.is_array()) slot.emplace_array();
+        json::object& item = slot.get_array().emplace_back(json::object()).get_object();
+        if (Status s = DecodeMessage(f.bytes, *step.child, item); !s.ok()) return s;
         break;
       }
       case ProtoKind::kStrings: {
-        json::string s;
+        json::string_view s;
         if (Status st = Text(f.bytes, &s); !st.ok()) return st;
         json::value& slot = out[pf->name];
-        if (!slot.is_array()) slot = json::array();
-        slot.get_array().push_back(std::move(s));
+        if (!slot.is_array()) slot.emplace_array();
+        slot.get_array().emplace_back(s);
         break;
       }
       case ProtoKind::kStringMap:
       case ProtoKind::kQuantityMap: {
         json::value& slot = out[pf->name];
-        if (!slot.is_object()) slot = json::object();
+        if (!slot.is_object()) slot.emplace_object();
         Status s = MapEntry(f.bytes, pf->kind == ProtoKind::kQuantityMap, slot.get_object());
         if (!s.ok()) return s;
         break;
@@ -322,9 +324,22 @@ std::optional<json::object> DecodeProtoStatus(std::string_view body) {
   return out;
 }
 
-ProtoListReader::ProtoListReader(const ProtoList& list, const FieldMask* mask,
-                                 std::function<Status(json::object&)> each)
-    : list_(list), plan_(std::make_unique<ProtoPlan>(*list.item, mask)), each_(std::move(each)) {}
+ProtoListPlan::ProtoListPlan(const ProtoList& list, const FieldMask* mask)
+    : kind_(list.kind), items_(std::make_unique<ProtoPlan>(*list.item, mask)) {}
+ProtoListPlan::~ProtoListPlan() = default;
+
+// Borrowed items' memory: one block, allocated from without a free per
+// value, and released whole after each item. An item larger than the block
+// (rare: labels and annotations are most of an object's size, and few are
+// kept) takes more blocks from the heap, released with it.
+struct ProtoListReader::Scratch {
+  static constexpr size_t kBlock = 64 << 10;
+  std::unique_ptr<unsigned char[]> block = std::make_unique<unsigned char[]>(kBlock);
+  json::monotonic_resource arena{block.get(), kBlock};
+};
+
+ProtoListReader::ProtoListReader(const ProtoListPlan& plan, std::function<Status(json::object&)> each, bool borrowed)
+    : plan_(plan), each_(std::move(each)), scratch_(borrowed ? std::make_unique<Scratch>() : nullptr) {}
 
 ProtoListReader::~ProtoListReader() = default;
 
@@ -406,8 +421,8 @@ ProtoListReader::Step ProtoListReader::Envelope(std::string_view data, size_t* p
   if (g != Got::kOk) return g == Got::kMore ? Step::kMore : Step::kBad;
   if (f.number == 1 && f.wire == 2) {
     std::string kind = KindOf(f.bytes);
-    if (kind != list_.kind) {
-      failure_ = Status(Kind::kServer, "the server sent a " + Printable(kind) + " where a " + std::string(list_.kind) +
+    if (kind != plan_.kind()) {
+      failure_ = Status(Kind::kServer, "the server sent a " + Printable(kind) + " where a " + std::string(plan_.kind()) +
                                            " was asked for");
       return Step::kBad;
     }
@@ -447,9 +462,13 @@ ProtoListReader::Step ProtoListReader::InRaw(std::string_view data, size_t* pos)
       if (mf.number == 3) continue_.assign(mf.bytes);
     }
   } else if (f.number == 2) {
-    json::object item;
-    Status s = DecodeMessage(f.bytes, *plan_, item);
-    if (s.ok()) s = each_(item);
+    Status s;
+    {
+      json::object item(scratch_ ? json::storage_ptr(&scratch_->arena) : json::storage_ptr());
+      s = DecodeMessage(f.bytes, plan_.items(), item);
+      if (s.ok()) s = each_(item);
+    }
+    if (scratch_) scratch_->arena.release();
     if (!s.ok()) {
       failure_ = std::move(s);
       return Step::kBad;

@@ -78,14 +78,34 @@ bool ProtoCovers(const ProtoMessage& schema, const FieldMask& mask);
 // "message"} as its JSON would have them. nullopt when `body` is not that.
 std::optional<boost::json::object> DecodeProtoStatus(std::string_view body);
 
+// A list's schema with only the fields `mask` keeps (null: all the schema
+// has), compiled for reading: made once per listing, used by every page's
+// reader.
+class ProtoListPlan {
+ public:
+  ProtoListPlan(const ProtoList& list, const FieldMask* mask);
+  ~ProtoListPlan();
+  ProtoListPlan(const ProtoListPlan&) = delete;
+  ProtoListPlan& operator=(const ProtoListPlan&) = delete;
+  std::string_view kind() const { return kind_; }
+  const ProtoPlan& items() const { return *items_; }
+
+ private:
+  std::string_view kind_;
+  std::unique_ptr<ProtoPlan> items_;
+};
+
 // Reads a protobuf list as it arrives, as ListReader reads a JSON one: each
-// item decoded with only the fields `mask` keeps (null: all the schema has),
-// handed on, and dropped. Holds at most one item's bytes.
+// item decoded by `plan`, handed on, and dropped. Holds at most one item's
+// bytes. With `borrowed` (ListOptions::items_borrowed), items are built in
+// scratch memory that the next item reuses: `each` must keep nothing of
+// them.
 class ProtoListReader {
  public:
-  ProtoListReader(const ProtoList& list, const FieldMask* mask, std::function<Status(boost::json::object&)> each);
+  ProtoListReader(const ProtoListPlan& plan, std::function<Status(boost::json::object&)> each, bool borrowed = false);
   ~ProtoListReader();
-  ProtoListReader(ProtoListReader&&) = default;
+  ProtoListReader(const ProtoListReader&) = delete;
+  ProtoListReader& operator=(const ProtoListReader&) = delete;
   // The next bytes: `each`'s error, or one for a body that is not this list.
   Status Feed(std::string_view bytes);
   // After the last bytes: an error when the body ended early.
@@ -100,9 +120,10 @@ class ProtoListReader {
   Step Envelope(std::string_view data, size_t* used);
   Step InRaw(std::string_view data, size_t* used);
 
-  ProtoList list_;
-  std::unique_ptr<ProtoPlan> plan_;
+  const ProtoListPlan& plan_;
   std::function<Status(boost::json::object&)> each_;
+  struct Scratch;
+  std::unique_ptr<Scratch> scratch_;  // with `borrowed`
   std::string pending_;  // bytes of a unit not yet whole
   std::string continue_, resource_version_;
   Status failure_;

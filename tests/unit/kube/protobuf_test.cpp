@@ -9,6 +9,7 @@
 
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <sstream>
 #include <vector>
 
@@ -53,16 +54,21 @@ struct Read {
   kube::Status status;
 };
 
-// Reads `body` in chunks of `size`, as the protobuf `list` when given.
-Read ReadIn(const std::string& body, size_t size, const FieldMask* mask, const kube::ProtoList* list) {
+// Reads `body` in chunks of `size`, as the protobuf `list` when given;
+// `borrowed`: items built in the reader's scratch memory, copied out here
+// (into the default storage) before the next one reuses it.
+Read ReadIn(const std::string& body, size_t size, const FieldMask* mask, const kube::ProtoList* list,
+            bool borrowed = false) {
   Read out;
+  std::optional<kube::ProtoListPlan> plan;
+  if (list) plan.emplace(*list, mask);
   ListReader r(
       mask,
       [&](json::object& o) {
-        out.items.push_back(o);
+        out.items.push_back(json::object(o, json::storage_ptr()));
         return kube::Status::Ok();
       },
-      list);
+      plan ? &*plan : nullptr, borrowed);
   for (size_t i = 0; i < body.size() && out.status.ok(); i += size) {
     out.status = r.Feed(std::string_view(body).substr(i, size));
   }
@@ -103,9 +109,10 @@ BOOST_AUTO_TEST_CASE(the_captured_lists_decode_to_the_json_the_server_sends_in_a
     BOOST_REQUIRE_GE(want.items.size(), 4u);
     const std::string pb = Captured(std::string(name) + ".pb");
     BOOST_REQUIRE(pb.starts_with(kube::kProtoMagic));
-    for (size_t size : {1, 2, 5, 13, 4096, 1 << 20}) {
-      BOOST_TEST_CONTEXT(name << " in chunks of " << size) {
-        const Read got = ReadIn(pb, size, mask, list);
+    for (auto [size, borrowed] : {std::pair<size_t, bool>{1, false}, {2, false}, {5, false}, {13, false},
+                                  {4096, false}, {1 << 20, false}, {1, true}, {4096, true}, {1 << 20, true}}) {
+      BOOST_TEST_CONTEXT(name << " in chunks of " << size << (borrowed ? ", borrowed" : "")) {
+        const Read got = ReadIn(pb, size, mask, list, borrowed);
         BOOST_REQUIRE_MESSAGE(got.status.ok(), got.status.message());
         BOOST_REQUIRE_EQUAL(got.items.size(), want.items.size());
         for (size_t i = 0; i < got.items.size(); ++i) {
