@@ -12,12 +12,12 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/asio/ssl.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
-#include <boost/beast/websocket/ssl.hpp>
+#include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
@@ -168,13 +168,6 @@ class DeadlineSocket {
     return n;
   }
 
- private:
-  // Milliseconds to the deadline, rounded up; -1: none.
-  int Remaining() const {
-    if (deadline == Clock::time_point::max()) return -1;
-    auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    return static_cast<int>(std::clamp<long long>(left, 0, std::numeric_limits<int>::max()));
-  }
   // Until the socket is ready or the deadline passes (false, with `ec`). A
   // signal's interruption is waited through: the first Ctrl-C lets the
   // current request finish (plugin/interrupts.cpp).
@@ -192,13 +185,190 @@ class DeadlineSocket {
     }
   }
 
+ private:
+  // Milliseconds to the deadline, rounded up; -1: none.
+  int Remaining() const {
+    if (deadline == Clock::time_point::max()) return -1;
+    auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    return static_cast<int>(std::clamp<long long>(left, 0, std::numeric_limits<int>::max()));
+  }
+
   tcp::socket socket_;
+};
+
+// OpenSSL's view of the socket: a BIO whose reads and writes are the
+// socket's own, non-blocking (asio's send never raises SIGPIPE, which
+// OpenSSL's socket BIO would on a connection the server closed). A socket
+// error is kept for the caller; "nothing ready" is a retry.
+struct SocketBio {
+  tcp::socket* socket;
+  beast::error_code error;
+
+  static const BIO_METHOD* Method() {
+    static BIO_METHOD* const method = [] {
+      BIO_METHOD* m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "kubectl-lm socket");
+      BIO_meth_set_write(m, [](BIO* b, const char* data, int len) { return Io(b, const_cast<char*>(data), len, true); });
+      BIO_meth_set_read(m, [](BIO* b, char* data, int len) { return Io(b, data, len, false); });
+      BIO_meth_set_ctrl(m, [](BIO*, int cmd, long, void*) -> long { return cmd == BIO_CTRL_FLUSH ? 1 : 0; });
+      return m;
+    }();
+    return method;
+  }
+  static int Io(BIO* b, char* data, int len, bool write) {
+    auto* self = static_cast<SocketBio*>(BIO_get_data(b));
+    BIO_clear_retry_flags(b);
+    beast::error_code ec;
+    const size_t n = write ? self->socket->write_some(net::buffer(data, len), ec)
+                           : self->socket->read_some(net::buffer(data, len), ec);
+    if (ec == net::error::would_block || ec == net::error::try_again) {
+      write ? BIO_set_retry_write(b) : BIO_set_retry_read(b);
+      return -1;
+    }
+    if (ec == net::error::eof) return 0;
+    if (ec) {
+      self->error = ec;
+      return -1;
+    }
+    return static_cast<int>(n);
+  }
+};
+
+// TLS on a DeadlineSocket: OpenSSL reads the socket ahead into a 64 KiB
+// buffer (one recv takes what has arrived, several records at once) and
+// hands out as many whole records as a read has room for. (asio's
+// ssl::stream passed every byte through a BIO pair, one record per read,
+// clearing OpenSSL's error queue before each call and freeing its buffers
+// after it: a quarter of the CPU the inventory's 64 MB took.) Errors are
+// asio's: ssl::error::stream_truncated for an end without close_notify, the
+// SSL category for TLS's, the socket's own for the socket's.
+class TlsStream {
+ public:
+  using executor_type = DeadlineSocket::executor_type;
+  using next_layer_type = DeadlineSocket;
+  using lowest_layer_type = DeadlineSocket;
+
+  TlsStream(net::io_context& ioc, SSL_CTX* ctx) : socket_(ioc), ssl_(SSL_new(ctx)), bio_{&socket_.socket(), {}} {}
+  ~TlsStream() { SSL_free(ssl_); }
+  TlsStream(const TlsStream&) = delete;
+  TlsStream& operator=(const TlsStream&) = delete;
+  executor_type get_executor() { return socket_.get_executor(); }
+  DeadlineSocket& next_layer() { return socket_; }
+  DeadlineSocket& lowest_layer() { return socket_; }
+  SSL* native_handle() { return ssl_; }
+
+  void handshake(beast::error_code& ec) {
+    ERR_clear_error();  // SSL_get_error reads the queue: what earlier calls left must go
+    BIO* bio = ssl_ ? BIO_new(SocketBio::Method()) : nullptr;
+    if (bio == nullptr) {
+      ec = Failed();
+      return;
+    }
+    BIO_set_data(bio, &bio_);
+    BIO_set_init(bio, 1);
+    SSL_set_bio(ssl_, bio, bio);  // the SSL owns it
+    while (!Retry(SSL_connect(ssl_), ec) && !ec) {
+    }
+  }
+
+  template <class MutableBuffers>
+  size_t read_some(const MutableBuffers& buffers, beast::error_code& ec) {
+    ec = {};
+    auto b = beast::buffers_front(buffers);
+    char* p = static_cast<char*>(b.data());
+    size_t got = 0;
+    if (b.size() == 0) return 0;
+    for (;;) {
+      size_t n = 0;
+      if (SSL_read_ex(ssl_, p + got, b.size() - got, &n) == 1) {
+        got += n;
+        // More whole records already read ahead: no system call for them.
+        if (got < b.size() && SSL_has_pending(ssl_)) continue;
+        return got;
+      }
+      // What was read goes first; an error comes again with the next read.
+      if (got > 0) return got;
+      Retry(0, ec);
+      if (ec) return 0;
+    }
+  }
+  template <class ConstBuffers>
+  size_t write_some(const ConstBuffers& buffers, beast::error_code& ec) {
+    ec = {};
+    // A request's header and body as one record where they fit in one.
+    std::string flat;
+    net::const_buffer b = beast::buffers_front(buffers);
+    if (beast::buffer_bytes(buffers) > b.size() && b.size() < kRecord) {
+      flat.resize(std::min(beast::buffer_bytes(buffers), kRecord));
+      net::buffer_copy(net::buffer(flat), buffers);
+      b = net::buffer(flat);
+    }
+    if (b.size() == 0) return 0;
+    for (;;) {
+      size_t n = 0;
+      if (SSL_write_ex(ssl_, b.data(), b.size(), &n) == 1) return n;
+      Retry(0, ec);
+      if (ec) return 0;
+    }
+  }
+  template <class MutableBuffers>
+  size_t read_some(const MutableBuffers& buffers) {
+    beast::error_code ec;
+    size_t n = read_some(buffers, ec);
+    if (ec) throw beast::system_error(ec);
+    return n;
+  }
+  template <class ConstBuffers>
+  size_t write_some(const ConstBuffers& buffers) {
+    beast::error_code ec;
+    size_t n = write_some(buffers, ec);
+    if (ec) throw beast::system_error(ec);
+    return n;
+  }
+
+ private:
+  static constexpr size_t kRecord = 16 << 10;
+
+  // After a call that returned `result`: true when it is done (SSL_connect
+  // succeeded); false to call again once the socket is ready, or with `ec`
+  // set when it failed.
+  bool Retry(int result, beast::error_code& ec) {
+    if (result == 1) return true;
+    switch (SSL_get_error(ssl_, result)) {
+      case SSL_ERROR_WANT_READ:
+        socket_.Wait(false, ec);
+        return false;
+      case SSL_ERROR_WANT_WRITE:
+        socket_.Wait(true, ec);
+        return false;
+      case SSL_ERROR_ZERO_RETURN:  // the peer's close_notify
+        ec = net::error::eof;
+        return false;
+      case SSL_ERROR_SYSCALL:  // the socket's
+        ec = bio_.error ? bio_.error : Failed();
+        ERR_clear_error();
+        return false;
+      default:
+        ec = Failed();
+        return false;
+    }
+  }
+  // The error of a failed call, as asio reports it; the queue left empty.
+  static beast::error_code Failed() {
+    const unsigned long e = ERR_get_error();
+    ERR_clear_error();
+    if (e == 0 || ERR_GET_REASON(e) == SSL_R_UNEXPECTED_EOF_WHILE_READING) return ssl::error::stream_truncated;
+    return beast::error_code(static_cast<int>(e), net::error::get_ssl_category());
+  }
+
+  DeadlineSocket socket_;
+  SSL* ssl_;
+  SocketBio bio_;
 };
 
 // Ends the connection under a port-forward's WebSocket when the stream
 // closes or fails (found by Beast through ADL): closed outright, as Close()
 // below does with every connection.
-void teardown(beast::role_type, DeadlineSocket& socket, beast::error_code& ec) { socket.socket().close(ec); }
+void teardown(beast::role_type, TlsStream& stream, beast::error_code& ec) { stream.next_layer().socket().close(ec); }
 
 class BeastTransport : public Transport {
  public:
@@ -223,6 +393,10 @@ class BeastTransport : public Transport {
 
     SSL_CTX* raw = ctx_.native_handle();
     SSL_CTX_set_min_proto_version(raw, TLS1_2_VERSION);
+    // TlsStream reads ahead: whatever has arrived, up to 64 KiB, in one
+    // recv (the API server writes a list in records of about 4 KiB).
+    SSL_CTX_set_read_ahead(raw, 1);
+    SSL_CTX_set_default_read_buffer_len(raw, 64 << 10);
     beast::error_code ec;
     if (options_.insecure_skip_tls_verify) {
       ctx_.set_verify_mode(ssl::verify_none);
@@ -286,7 +460,7 @@ class BeastTransport : public Transport {
   }
 
   Status Connect() {
-    stream_.emplace(ioc_, ctx_);
+    stream_.emplace(ioc_, ctx_.native_handle());
     Arm();
     const Url& dial = proxy_ ? *proxy_ : url_;
     tcp::resolver resolver(ioc_);
@@ -322,7 +496,7 @@ class BeastTransport : public Transport {
         X509_VERIFY_PARAM_set1_host(param, name.c_str(), 0);
       }
     }
-    stream_->handshake(ssl::stream_base::client, ec);
+    stream_->handshake(ec);
     if (ec) {
       long verify = SSL_get_verify_result(ssl);
       Status s;
@@ -467,7 +641,7 @@ class BeastTransport : public Transport {
   // parser reads the pod's answer from the WebSocket's channel 0.
   class Tunnel {
    public:
-    using Socket = websocket::stream<beast::ssl_stream<DeadlineSocket>&>;
+    using Socket = websocket::stream<TlsStream&>;
     Tunnel(Socket& ws, PortForwardChannels& channels) : ws_(ws), channels_(channels) {}
 
     template <class Buffers>
@@ -595,7 +769,7 @@ class BeastTransport : public Transport {
   std::optional<Url> proxy_;
   net::io_context ioc_;
   ssl::context ctx_;
-  std::optional<beast::ssl_stream<DeadlineSocket>> stream_;
+  std::optional<TlsStream> stream_;
   beast::flat_buffer buffer_;
   Clock::time_point deadline_;
 };
