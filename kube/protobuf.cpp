@@ -1,5 +1,6 @@
 #include "kube/protobuf.h"
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -345,22 +346,27 @@ ProtoListReader::~ProtoListReader() = default;
 
 Status ProtoListReader::Feed(std::string_view bytes) {
   if (!failure_.ok()) return failure_;
-  std::string_view data = bytes;
-  if (!pending_.empty()) {
-    pending_.append(bytes);
-    data = pending_;
-  }
-  size_t used = 0;
-  if (Consume(data, &used) == Step::kBad) {
+  auto fail = [&] {
     if (failure_.ok()) failure_ = Malformed();
     pending_.clear();
     return failure_;
-  }
-  if (pending_.empty()) {
-    pending_.assign(data.substr(used));
-  } else {
+  };
+  size_t used = 0;
+  // A unit begun in an earlier chunk is completed first, with only the
+  // bytes it still lacks copied when its header said how many (else a
+  // header's worth at most: a tag and a length take 15 bytes).
+  while (!pending_.empty() && !bytes.empty()) {
+    const size_t lacking = unit_size_ > pending_.size() ? unit_size_ - pending_.size() : 16;
+    const size_t take = std::min(lacking, bytes.size());
+    pending_.append(bytes.substr(0, take));
+    bytes.remove_prefix(take);
+    if (Consume(pending_, &used) == Step::kBad) return fail();
     pending_.erase(0, used);
   }
+  if (!pending_.empty()) return Status::Ok();
+  // The rest is read where it lies; what is left of it waits for the next.
+  if (Consume(bytes, &used) == Step::kBad) return fail();
+  pending_.assign(bytes.substr(used));
   return Status::Ok();
 }
 
@@ -379,6 +385,7 @@ ProtoListReader::Step ProtoListReader::Consume(std::string_view data, size_t* us
   size_t pos = 0;
   for (;;) {
     *used = pos;
+    unit_size_ = 0;
     if (!magic_) {
       if (data.size() - pos < kProtoMagic.size()) {
         return data.substr(pos) == kProtoMagic.substr(0, data.size() - pos) ? Step::kMore : Step::kBad;
@@ -402,6 +409,7 @@ ProtoListReader::Step ProtoListReader::Consume(std::string_view data, size_t* us
 
 // One field of the runtime.Unknown; its raw (2) is entered, not held.
 ProtoListReader::Step ProtoListReader::Envelope(std::string_view data, size_t* pos) {
+  const size_t start = *pos;
   Field f;
   Got g = Header(data, pos, &f);
   if (g != Got::kOk) return g == Got::kMore ? Step::kMore : Step::kBad;
@@ -418,6 +426,7 @@ ProtoListReader::Step ProtoListReader::Envelope(std::string_view data, size_t* p
     return Step::kBad;
   }
   g = Payload(data, pos, &f);
+  if (g == Got::kMore) unit_size_ = (*pos - start) + f.value;
   if (g != Got::kOk) return g == Got::kMore ? Step::kMore : Step::kBad;
   if (f.number == 1 && f.wire == 2) {
     std::string kind = KindOf(f.bytes);
@@ -448,7 +457,10 @@ ProtoListReader::Step ProtoListReader::InRaw(std::string_view data, size_t* pos)
     failure_ = TooLarge();
     return Step::kBad;
   }
-  if (Payload(data, pos, &f) == Got::kMore) return Step::kMore;
+  if (Payload(data, pos, &f) == Got::kMore) {
+    unit_size_ = (*pos - start) + f.value;
+    return Step::kMore;
+  }
   raw_left_ -= *pos - start;
   if (f.wire != 2) return Step::kDone;
   if (f.number == 1) {

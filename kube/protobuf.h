@@ -125,6 +125,7 @@ class ProtoListReader {
   struct Scratch;
   std::unique_ptr<Scratch> scratch_;  // with `borrowed`
   std::string pending_;  // bytes of a unit not yet whole
+  size_t unit_size_ = 0;  // its size, once its header was read
   std::string continue_, resource_version_;
   Status failure_;
   bool magic_ = false, kind_checked_ = false, in_raw_ = false, raw_seen_ = false;
