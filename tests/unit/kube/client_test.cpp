@@ -271,8 +271,7 @@ BOOST_AUTO_TEST_CASE(a_list_that_never_ends_is_cut) {
 
 BOOST_AUTO_TEST_CASE(a_list_of_chosen_fields_of_a_core_kind_asks_for_protobuf_and_reads_either_answer) {
   auto c = Make({});
-  std::ifstream in(TestdataDir() + "/protobuf/nodes.pb", std::ios::binary);
-  const std::string pb{std::istreambuf_iterator<char>(in), {}};
+  const std::string pb = TestdataFile("protobuf/nodes.pb");
   // An expired continue token in protobuf (a Status, as the server sends
   // errors in the encoding the request accepted): the list starts over.
   const std::string expired = std::string("k8s\0", 4) + "\x0a\x0c\x0a\x02v1\x12\x06Status" + "\x12\x0f" +

@@ -27,11 +27,7 @@ using kube::ListReader;
 
 namespace {
 
-std::string Captured(const std::string& name) {
-  std::ifstream in(TestdataDir() + "/protobuf/" + name, std::ios::binary);
-  BOOST_REQUIRE_MESSAGE(in, "missing " << name);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
+std::string Captured(const std::string& name) { return TestdataFile("protobuf/" + name); }
 
 // Every field the core/v1 schemas have, leaf by leaf.
 const FieldMask kNodeMask = FieldMask::Of(

@@ -18,11 +18,7 @@
 
 namespace {
 
-std::string Captured(const std::string& name) {
-  std::ifstream in(TestdataDir() + "/protobuf/" + name, std::ios::binary);
-  BOOST_REQUIRE_MESSAGE(in, "missing " << name);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
+std::string Captured(const std::string& name) { return TestdataFile("protobuf/" + name); }
 
 // As GatherInventory has kube::Client read them: items borrowed.
 void Feed(const std::string& body, const kube::FieldMask& mask, const kube::ProtoList* proto,
