@@ -123,7 +123,9 @@ Status Text(std::string_view bytes, json::string_view* out) {
 // A map entry: key (1) and value (2); a Quantity value is itself a message
 // whose field 1 is the quantity's canonical string, what its JSON is.
 Status MapEntry(std::string_view bytes, bool quantity, json::object& out) {
-  json::string_view key, value;
+  // Empty unless the entry says otherwise, and never a null pointer (a key
+  // is copied with memcpy, which a null source makes undefined).
+  json::string_view key(""), value("");
   size_t pos = 0;
   while (pos < bytes.size()) {
     Field f;

@@ -201,6 +201,14 @@ BOOST_AUTO_TEST_CASE(bodies_cut_or_corrupted_are_refused) {
   Read only_names = ReadIn(bad_cidr, 3, &names, nodes);
   BOOST_REQUIRE_MESSAGE(only_names.status.ok(), only_names.status.message());
   BOOST_CHECK_EQUAL(json::serialize(only_names.items.at(0)), R"({"metadata":{"name":"gpu-0"}})");
+  // A map entry without its key (protobuf's default, ""), owned or borrowed.
+  const FieldMask labels = FieldMask::Of({"metadata.labels"});
+  const std::string keyless = ListBody("NodeList", Len(2, Len(1, Len(11, Len(2, "v")))));
+  for (bool borrowed : {false, true}) {
+    Read r = ReadIn(keyless, 5, &labels, nodes, borrowed);
+    BOOST_REQUIRE_MESSAGE(r.status.ok(), r.status.message());
+    BOOST_CHECK_EQUAL(json::serialize(r.items.at(0)), R"({"metadata":{"labels":{"":"v"}}})");
+  }
   // A wire type a field cannot have; a group; a varint of eleven bytes.
   for (const std::string& raw : {Len(2, Varint(1 << 3 | 0) + Varint(7)), Len(2, Varint(9 << 3 | 3)),
                                  Len(2, Varint(3 << 3 | 0) + std::string(10, '\xff') + '\x01')}) {
