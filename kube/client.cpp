@@ -217,19 +217,21 @@ void Client::NoteWarnings(const HttpResponse& resp) {
 }
 
 Result<HttpResponse> Client::Do(const std::string& method, const std::string& path, const std::string& body,
-                                const std::string& content_type, const ChunkSink* sink, const char* accept) {
-  auto r = Exchange(method, path, body, content_type, sink, accept);
+                                const std::string& content_type, const ChunkSink* sink, const char* accept,
+                                const std::function<uint64_t()>& body_ahead) {
+  auto r = Exchange(method, path, body, content_type, sink, accept, body_ahead);
   if (!r.ok() || (r->status >= 200 && r->status < 300)) return r;
   return DecodeApiError(r->status, r->body, method + " " + path);
 }
 
 Result<HttpResponse> Client::Exchange(const std::string& method, const std::string& path, const std::string& body,
-                                      const std::string& content_type, const ChunkSink* sink, const char* accept) {
+                                      const std::string& content_type, const ChunkSink* sink, const char* accept,
+                                      const std::function<uint64_t()>& body_ahead) {
   bool reauthenticated = false;
   int retries = 0;
   const auto deadline = deps_.clock() + options_.timeout;
   for (;;) {
-    HttpRequest req{method, path, {}, body};
+    HttpRequest req{method, path, {}, body, body_ahead};
     req.headers.emplace_back("Accept", accept);
     if (!content_type.empty()) req.headers.emplace_back("Content-Type", content_type);
     bool used_exec = false;
@@ -363,7 +365,8 @@ Result<std::string> Client::List(const std::string& path, const ListOptions& opt
       parsed = reader.Feed(chunk);
       return parsed.ok();
     };
-    auto page = Do("GET", Join(path, q), "", "", &sink, proto ? kProtoOrJson : "application/json");
+    auto page = Do("GET", Join(path, q), "", "", &sink, proto ? kProtoOrJson : "application/json",
+                   [&reader] { return reader.BytesAhead(); });
     if (!item_status.ok()) return item_status;
     if (!page.ok()) {
       // An expired continue token: start the list over, once.

@@ -101,17 +101,20 @@ class Client {
   // name is refused (409 Conflict) and left alone.
   Status Delete(const std::string& path, DryRun dry_run, const std::string& uid = "");
 
-  // Any request; `sink` streams the body. Non-2xx answers are errors.
+  // Any request; `sink` streams the body (HttpRequest::body_ahead: what its
+  // reader knows is still to come). Non-2xx answers are errors.
   Result<HttpResponse> Do(const std::string& method, const std::string& path, const std::string& body,
                           const std::string& content_type, const ChunkSink* sink = nullptr,
-                          const char* accept = "application/json");
+                          const char* accept = "application/json",
+                          const std::function<uint64_t()>& body_ahead = nullptr);
 
   // The same, with a non-2xx answer returned as it came (after the same
   // re-authentication and Retry-After waits): for a server behind the
   // service proxy, whose answers are its own, not the API server's.
   Result<HttpResponse> Exchange(const std::string& method, const std::string& path, const std::string& body,
                                 const std::string& content_type, const ChunkSink* sink = nullptr,
-                                const char* accept = "application/json");
+                                const char* accept = "application/json",
+                                const std::function<uint64_t()>& body_ahead = nullptr);
 
   // Sends `request` to `port` of pod `pod` through the API server's
   // port-forward (a WebSocket; RBAC: create on pods/portforward) and returns

@@ -266,6 +266,8 @@ Status ListReader::Finish() {
   return Status::Ok();
 }
 
+uint64_t ListReader::BytesAhead() const { return impl_->proto_reader ? impl_->proto_reader->BytesAhead() : 0; }
+
 const std::string& ListReader::continue_token() const {
   return impl_->proto_reader ? impl_->proto_reader->continue_token() : impl_->parser.handler().continue_;
 }

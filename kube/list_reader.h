@@ -6,6 +6,7 @@
 // never allocated. Knows nothing of the objects' kinds.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <initializer_list>
 #include <map>
@@ -49,6 +50,9 @@ class ListReader {
   Status Feed(std::string_view bytes);
   // After the last bytes: an error when the document is incomplete.
   Status Finish();
+  // How many more bytes of the body must still come, as far as the body
+  // has said (a protobuf list's declared length); 0 when it has not.
+  uint64_t BytesAhead() const;
   // The list's metadata.continue and metadata.resourceVersion.
   const std::string& continue_token() const;
   const std::string& resource_version() const;

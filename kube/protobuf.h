@@ -110,6 +110,8 @@ class ProtoListReader {
   Status Feed(std::string_view bytes);
   // After the last bytes: an error when the body ended early.
   Status Finish();
+  // The bytes of the list not yet fed: its length is said before it.
+  uint64_t BytesAhead() const { return in_raw_ && raw_left_ > pending_.size() ? raw_left_ - pending_.size() : 0; }
   const std::string& continue_token() const { return continue_; }
   const std::string& resource_version() const { return resource_version_; }
 

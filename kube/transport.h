@@ -23,6 +23,11 @@ struct HttpRequest {
   std::string target;  // path and query, e.g. /api/v1/nodes?limit=500
   Headers headers;
   std::string body;
+  // While a 2xx body goes to a ChunkSink: how many more bytes of it the
+  // sink's reader knows must still come (a protobuf list says its length
+  // first), 0 when it cannot tell. The transport may then wait for that
+  // much to arrive instead of waking for every packet.
+  std::function<uint64_t()> body_ahead;
 };
 
 struct HttpResponse {

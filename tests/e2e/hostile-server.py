@@ -10,6 +10,7 @@ import http.server
 import json
 import ssl
 import sys
+import time
 
 from tls_server import serve
 
@@ -73,6 +74,39 @@ class Handler(http.server.BaseHTTPRequestHandler):
             head = (b"k8s\x00" + b"\x0a\x0e\x0a\x02v1\x12\x08NodeList" + b"\x12" + varint(item + 8) +
                     b"\x12" + varint(item))
             return self.stream(200, 2 * GIB, head, b"x", "application/vnd.kubernetes.protobuf")
+        if mode == "short-protobuf" and rest == "/api/v1/nodes":
+            # A NodeList that says it holds 8 MiB of items and ends, as HTTP,
+            # after 300 KB of them: all but the last 10 KB at once, those
+            # 0.3 s later; the connection is then held open for 5 s. A client
+            # that waited for the 8 MiB the list promised (kubectl-lm waits
+            # for bytes in batches, kube/transport.cpp) would sit until the
+            # connection closes.
+            def varint(v):
+                out = b""
+                while v > 0x7F:
+                    out += bytes([(v & 0x7F) | 0x80])
+                    v >>= 7
+                return out + bytes([v])
+            items = b""
+            i = 0
+            while len(items) < 300_000:
+                name = b"n-%06d" % i
+                node = b"\x0a" + varint(len(name) + 2) + b"\x0a" + varint(len(name)) + name
+                items += b"\x12" + varint(len(node)) + node
+                i += 1
+            body = b"k8s\x00" + b"\x0a\x0e\x0a\x02v1\x12\x08NodeList" + b"\x12" + varint(8 << 20) + items
+            self.send_response(200)
+            self.send_header("Content-Type", "application/vnd.kubernetes.protobuf")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            try:
+                self.wfile.write(body[:-10_000])
+                time.sleep(0.3)
+                self.wfile.write(body[-10_000:])
+                time.sleep(5)
+            except (BrokenPipeError, ConnectionResetError, ssl.SSLError):
+                pass
+            return None
         if mode == "huge-error" and rest == "/api/v1/nodes":
             return self.stream(500, 2 * GIB, b'{"kind":"Status","message":"', b"x")
         if mode == "slow-down" and rest == "/api/v1/nodes":

@@ -44,6 +44,14 @@ no_crash
 [ "$RSS_MIB" -lt 64 ] || fail "peak RSS $RSS_MIB MiB for a 2 GiB protobuf item"
 echo "  2 GiB protobuf item: refused in ${WALL}s, peak RSS ${RSS_MIB} MiB"
 
+test_case "a protobuf list that ends before the length it declared fails at once, without waiting for the rest"
+lm short-protobuf nodes
+expect_rc 1
+expect_err_contains "the server's protobuf body ended early"
+no_crash
+awk -v w="$WALL" 'BEGIN { exit !(w < 2) }' || fail "took ${WALL}s (the server held the connection 5 s)"
+echo "  a list 8 MiB short: refused in ${WALL}s"
+
 test_case "a 2 GiB error answer is cut to 64 KiB, in bounded memory"
 lm huge-error nodes
 expect_rc 1

@@ -124,6 +124,33 @@ BOOST_AUTO_TEST_CASE(the_captured_lists_decode_to_the_json_the_server_sends_in_a
   }
 }
 
+BOOST_AUTO_TEST_CASE(a_list_says_how_many_of_its_bytes_are_still_to_come) {
+  // What the transport may wait for (HttpRequest::body_ahead): from the
+  // list's header on, the bytes fed and the bytes ahead add up to where the
+  // list ends, a few envelope bytes before the body's end; before the header
+  // and after the list, nothing is promised.
+  const std::string pb = Captured("nodes.pb");
+  const kube::ProtoListPlan plan(*kube::ProtoListAt("/api/v1/nodes"), &kNodeMask);
+  ListReader r(&kNodeMask, [](json::object&) { return kube::Status::Ok(); }, &plan);
+  BOOST_CHECK_EQUAL(r.BytesAhead(), 0u);
+  size_t fed = 0, list_end = 0;
+  for (; fed < pb.size(); fed += 7) {
+    BOOST_REQUIRE(r.Feed(std::string_view(pb).substr(fed, 7)).ok());
+    const size_t now = std::min(fed + 7, pb.size());
+    if (r.BytesAhead() == 0) continue;
+    if (list_end == 0) list_end = now + r.BytesAhead();
+    BOOST_CHECK_EQUAL(now + r.BytesAhead(), list_end);
+  }
+  BOOST_CHECK_GT(list_end, pb.size() - 16);
+  BOOST_CHECK_LE(list_end, pb.size());
+  BOOST_CHECK_EQUAL(r.BytesAhead(), 0u);
+  BOOST_CHECK(r.Finish().ok());
+  // JSON says nothing ahead.
+  ListReader j(&kNodeMask, [](json::object&) { return kube::Status::Ok(); }, &plan);
+  BOOST_REQUIRE(j.Feed(Captured("nodes.json").substr(0, 100)).ok());
+  BOOST_CHECK_EQUAL(j.BytesAhead(), 0u);
+}
+
 BOOST_AUTO_TEST_CASE(the_captured_lists_hold_the_cases_the_inventory_reads) {
   // So that the comparison above is not vacuous: a cordoned node, taints
   // with and without a value, conditions, GPU quantities; a pod with init
