@@ -86,6 +86,26 @@ std::string HostPort(const Url& u) {
 
 using Clock = std::chrono::steady_clock;
 
+// The throwing read_some and write_some that Beast's SyncReadStream and
+// SyncWriteStream ask for, from a stream's error_code ones.
+template <class Stream>
+struct ThrowingIo {
+  template <class MutableBuffers>
+  size_t read_some(const MutableBuffers& buffers) {
+    beast::error_code ec;
+    size_t n = static_cast<Stream*>(this)->read_some(buffers, ec);
+    if (ec) throw beast::system_error(ec);
+    return n;
+  }
+  template <class ConstBuffers>
+  size_t write_some(const ConstBuffers& buffers) {
+    beast::error_code ec;
+    size_t n = static_cast<Stream*>(this)->write_some(buffers, ec);
+    if (ec) throw beast::system_error(ec);
+    return n;
+  }
+};
+
 // The TCP connection under TLS, read and written synchronously, each wait
 // bounded by the request's deadline. The transport is a blocking client of
 // one connection: it needs no event loop. (It had one: every step of
@@ -95,7 +115,9 @@ using Clock = std::chrono::steady_clock;
 // socket is non-blocking; a read or write that finds nothing ready waits in
 // poll() (select() on Windows) for what remains of the deadline, and fails
 // with beast::error::timeout when it passes.
-class DeadlineSocket {
+class DeadlineSocket : public ThrowingIo<DeadlineSocket> {
+  using Throwing = ThrowingIo<DeadlineSocket>;
+
  public:
   using executor_type = tcp::socket::executor_type;
   using lowest_layer_type = DeadlineSocket;
@@ -171,20 +193,8 @@ class DeadlineSocket {
       if (!Wait(true, ec)) return 0;
     }
   }
-  template <class MutableBuffers>
-  size_t read_some(const MutableBuffers& buffers) {
-    beast::error_code ec;
-    size_t n = read_some(buffers, ec);
-    if (ec) throw beast::system_error(ec);
-    return n;
-  }
-  template <class ConstBuffers>
-  size_t write_some(const ConstBuffers& buffers) {
-    beast::error_code ec;
-    size_t n = write_some(buffers, ec);
-    if (ec) throw beast::system_error(ec);
-    return n;
-  }
+  using Throwing::read_some;
+  using Throwing::write_some;
 
   // Until the socket is ready or the deadline passes (false, with `ec`). A
   // signal's interruption is waited through: the first Ctrl-C lets the
@@ -290,7 +300,9 @@ struct SocketBio {
 // after it: a quarter of the CPU the inventory's 64 MB took.) Errors are
 // asio's: ssl::error::stream_truncated for an end without close_notify, the
 // SSL category for TLS's, the socket's own for the socket's.
-class TlsStream {
+class TlsStream : public ThrowingIo<TlsStream> {
+  using Throwing = ThrowingIo<TlsStream>;
+
  public:
   using executor_type = DeadlineSocket::executor_type;
   using next_layer_type = DeadlineSocket;
@@ -359,20 +371,8 @@ class TlsStream {
       if (ec) return 0;
     }
   }
-  template <class MutableBuffers>
-  size_t read_some(const MutableBuffers& buffers) {
-    beast::error_code ec;
-    size_t n = read_some(buffers, ec);
-    if (ec) throw beast::system_error(ec);
-    return n;
-  }
-  template <class ConstBuffers>
-  size_t write_some(const ConstBuffers& buffers) {
-    beast::error_code ec;
-    size_t n = write_some(buffers, ec);
-    if (ec) throw beast::system_error(ec);
-    return n;
-  }
+  using Throwing::read_some;
+  using Throwing::write_some;
 
  private:
   static constexpr size_t kRecord = 16 << 10;
@@ -701,8 +701,9 @@ class BeastTransport : public Transport {
  private:
   // A forwarded port's data as a Beast SyncReadStream, so that Beast's HTTP
   // parser reads the pod's answer from the WebSocket's channel 0.
-  class Tunnel {
+  class Tunnel : public ThrowingIo<Tunnel> {
    public:
+    using ThrowingIo<Tunnel>::read_some;
     using Socket = websocket::stream<TlsStream&>;
     Tunnel(Socket& ws, PortForwardChannels& channels) : ws_(ws), channels_(channels) {}
 
@@ -724,13 +725,6 @@ class BeastTransport : public Transport {
       }
       size_t n = net::buffer_copy(buffers, net::buffer(pending_));
       pending_.erase(0, n);
-      return n;
-    }
-    template <class Buffers>
-    size_t read_some(const Buffers& buffers) {
-      beast::error_code ec;
-      size_t n = read_some(buffers, ec);
-      if (ec) throw beast::system_error(ec);
       return n;
     }
     const Status& protocol_error() const { return protocol_error_; }

@@ -18,6 +18,15 @@ PORT_FILE, CERT, KEY = sys.argv[1:4]
 GIB = 1 << 30
 
 
+def varint(v):
+    """Protobuf's base-128 varint."""
+    out = b""
+    while v > 0x7F:
+        out += bytes([(v & 0x7F) | 0x80])
+        v >>= 7
+    return out + bytes([v])
+
+
 def status(code, reason, message):
     return json.dumps({"kind": "Status", "apiVersion": "v1", "status": "Failure", "message": message,
                        "reason": reason, "code": code}).encode()
@@ -64,12 +73,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if mode == "huge-protobuf" and rest == "/api/v1/nodes":
             # "k8s\0", a runtime.Unknown whose raw NodeList holds one item
             # that says it is 2 GiB long.
-            def varint(v):
-                out = b""
-                while v > 0x7F:
-                    out += bytes([(v & 0x7F) | 0x80])
-                    v >>= 7
-                return out + bytes([v])
             item = 2 * GIB - 64
             head = (b"k8s\x00" + b"\x0a\x0e\x0a\x02v1\x12\x08NodeList" + b"\x12" + varint(item + 8) +
                     b"\x12" + varint(item))
@@ -81,12 +84,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
             # that waited for the 8 MiB the list promised (kubectl-lm waits
             # for bytes in batches, kube/transport.cpp) would sit until the
             # connection closes.
-            def varint(v):
-                out = b""
-                while v > 0x7F:
-                    out += bytes([(v & 0x7F) | 0x80])
-                    v >>= 7
-                return out + bytes([v])
             items = b""
             i = 0
             while len(items) < 300_000:
