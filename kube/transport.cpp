@@ -11,7 +11,6 @@
 #include <boost/asio/detail/socket_ops.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/write.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/beast/core.hpp>
@@ -139,10 +138,7 @@ class DeadlineSocket : public ThrowingIo<DeadlineSocket> {
       namespace ops = net::detail::socket_ops;
       ops::connect(socket_.native_handle(), entry.endpoint().data(), entry.endpoint().size(), ec);
       if (ec == net::error::in_progress || ec == net::error::would_block) {
-        int result;
-        while ((result = ops::poll_connect(socket_.native_handle(), Remaining(), ec)) < 0 &&
-               ec == net::error::interrupted) {
-        }
+        const int result = Poll(Ready::kConnected, -1, ec);
         if (result == 0) {
           ec = beast::error::timeout;
           return;
@@ -200,28 +196,16 @@ class DeadlineSocket : public ThrowingIo<DeadlineSocket> {
   // signal's interruption is waited through: the first Ctrl-C lets the
   // current request finish (plugin/interrupts.cpp).
   bool Wait(bool write, beast::error_code& ec) {
-    namespace ops = net::detail::socket_ops;
     if (!write && expect_ >= kBatch && LowWater(static_cast<int>(std::min<uint64_t>(expect_, kMaxBatch)))) {
-      int result;
-      const int left = Remaining();
-      const int wait = left < 0 ? kBatchWaitMs : std::min(left, kBatchWaitMs);
-      while ((result = ops::poll_read(socket_.native_handle(), 0, wait, ec)) < 0 && ec == net::error::interrupted) {
-      }
+      const int result = Poll(Ready::kRead, kBatchWaitMs, ec);
       if (result > 0) return true;
       if (result < 0) return false;
       expect_ = 0;  // not there in time: no longer counted on
     }
     if (!write) LowWater(1);
-    for (;;) {
-      int result = write ? ops::poll_write(socket_.native_handle(), 0, Remaining(), ec)
-                         : ops::poll_read(socket_.native_handle(), 0, Remaining(), ec);
-      if (result > 0) return true;
-      if (result == 0) {
-        ec = beast::error::timeout;
-        return false;
-      }
-      if (ec != net::error::interrupted) return false;
-    }
+    const int result = Poll(write ? Ready::kWrite : Ready::kRead, -1, ec);
+    if (result == 0) ec = beast::error::timeout;
+    return result > 0;
   }
 
  private:
@@ -240,6 +224,23 @@ class DeadlineSocket : public ThrowingIo<DeadlineSocket> {
     }
     low_water_ = bytes;
     return true;
+  }
+
+  enum class Ready { kRead, kWrite, kConnected };
+  // Waits until the socket is ready for `what`, at most until the deadline
+  // and `cap_ms` (-1: no cap), through signals: > 0 ready, 0 timed out,
+  // < 0 failed (`ec`).
+  int Poll(Ready what, int cap_ms, beast::error_code& ec) {
+    namespace ops = net::detail::socket_ops;
+    const auto fd = socket_.native_handle();
+    for (;;) {
+      int ms = Remaining();
+      if (cap_ms >= 0) ms = ms < 0 ? cap_ms : std::min(ms, cap_ms);
+      const int result = what == Ready::kRead    ? ops::poll_read(fd, 0, ms, ec)
+                         : what == Ready::kWrite ? ops::poll_write(fd, 0, ms, ec)
+                                                 : ops::poll_connect(fd, ms, ec);
+      if (result >= 0 || ec != net::error::interrupted) return result;
+    }
   }
 
   // Milliseconds to the deadline, rounded up; -1: none.
